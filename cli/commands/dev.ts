@@ -1,0 +1,14 @@
+import type { Command } from 'commander';
+import { runDev } from '../../devstack/dev';
+
+export function registerDevCommand(program: Command): void {
+  program
+    .command('dev')
+    .description('run everything locally: Temporal dev server with its UI, sandbox AWS (moto), a worker')
+    .option('--port <n>', 'Temporal frontend port', '7233')
+    .option('--ui-port <n>', 'Temporal web UI port', '8233')
+    .option('--moto-port <n>', 'sandbox AWS port', '5050')
+    .action(async (opts: { port: string; uiPort: string; motoPort: string }) => {
+      await runDev({ port: Number(opts.port), uiPort: Number(opts.uiPort), motoPort: Number(opts.motoPort) });
+    });
+}

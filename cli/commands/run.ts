@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import { DroverClient } from '../../client';
+import type { ExecutionState } from '../../workflows/definitions';
+import { collectParam } from '../params';
+import { EXIT } from '../errors';
+import { LineProgress, LiveProgress, renderState } from '../render';
+
+interface RunOptions {
+  param?: Record<string, unknown>;
+  wait?: boolean;
+  json?: boolean;
+  key?: string;
+  notify?: string;
+}
+
+/** Follows an execution to its end, showing progress; returns the final state. */
+export async function followExecution(client: DroverClient, id: string, json: boolean): Promise<ExecutionState> {
+  if (json) return client.follow(id, () => {});
+  if (process.stdout.isTTY) {
+    const live = new LiveProgress();
+    return client.follow(id, (s) => live.update(s, process.stdout));
+  }
+  const lines = new LineProgress();
+  return client.follow(id, (s) => lines.update(s, (l) => console.log(l)));
+}
+
+export function registerRunCommands(program: Command): void {
+  program
+    .command('run')
+    .description('start an execution of a runbook (a file, or a name in the runbook folder)')
+    .argument('<runbook>', 'runbook file or name')
+    .option('-p, --param <Name=Value>', 'a parameter (repeat for several; repeat a name for a list)', collectParam)
+    .option('--wait', 'follow the execution until it ends')
+    .option('--json', 'print machine-readable JSON')
+    .option('--key <key>', 'idempotency key: the same key starts at most one execution')
+    .option('--notify <topic-arn>', 'publish status changes to this SNS topic')
+    .action(async (ref: string, opts: RunOptions) => {
+      const client = await DroverClient.connect();
+      try {
+        const started = await client.start(ref, {
+          parameters: opts.param ?? {},
+          trigger: 'cli',
+          ...(opts.key ? { idempotencyKey: opts.key } : {}),
+          ...(opts.notify ? { notifyTopicArn: opts.notify } : {}),
+        });
+        if (!opts.json) {
+          console.error(`${started.started ? 'started' : 'already started'} ${started.executionId}`);
+        }
+        if (!opts.wait) {
+          if (opts.json) console.log(JSON.stringify(started));
+          return;
+        }
+        const final = await followExecution(client, started.executionId, !!opts.json);
+        if (opts.json) console.log(JSON.stringify(final, null, 2));
+        if (final.status !== 'Success') process.exitCode = EXIT.failed;
+      } finally {
+        await client.close();
+      }
+    });
+
+  program
+    .command('status')
+    .description("show an execution's steps, statuses and outputs")
+    .argument('<execution-id>')
+    .option('--json', 'print the state as JSON')
+    .action(async (id: string, opts: { json?: boolean }) => {
+      const client = await DroverClient.connect();
+      try {
+        const state = await client.state(id);
+        console.log(opts.json ? JSON.stringify(state, null, 2) : renderState(state));
+      } finally {
+        await client.close();
+      }
+    });
+}

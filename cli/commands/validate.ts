@@ -1,0 +1,74 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { BUILTIN_CATALOG } from '../../lang/catalog';
+import { loadAndCompile } from '../../compiler/load';
+import { formatDiagnostic, hasErrors, type Diagnostic } from '../../compiler/diagnostic';
+import { conformance, formatConformance } from '../../compiler/conformance';
+import { CliError, EXIT } from '../errors';
+
+const RUNBOOK_FILE = /\.(ya?ml|json)$/i;
+
+/** Files named on the command line, folders expanded to the runbooks they hold. */
+function expand(paths: string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      throw new CliError(`${p}: no such file or folder`, EXIT.usage);
+    }
+    if (st.isDirectory()) {
+      out.push(...readdirSync(p).filter((f) => RUNBOOK_FILE.test(f)).sort().map((f) => join(p, f)));
+    } else out.push(p);
+  }
+  return out;
+}
+
+export function registerValidateCommands(program: Command): void {
+  program
+    .command('validate')
+    .description('check runbooks; print every problem as file:line:col')
+    .argument('<paths...>', 'runbook files or folders')
+    .option('--json', 'print diagnostics as JSON')
+    .action(async (paths: string[], opts: { json?: boolean }) => {
+      const all: Diagnostic[] = [];
+      const files = expand(paths);
+      for (const file of files) {
+        const { diagnostics } = await loadAndCompile(file, BUILTIN_CATALOG);
+        all.push(...diagnostics);
+      }
+      if (opts.json) console.log(JSON.stringify({ files: files.length, diagnostics: all }, null, 2));
+      else {
+        for (const d of all) console.error(formatDiagnostic(d));
+        const errors = all.filter((d) => d.severity === 'error').length;
+        console.error(`${files.length} runbook${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${all.length - errors} warning${all.length - errors === 1 ? '' : 's'}`);
+      }
+      if (hasErrors(all)) process.exitCode = EXIT.failed;
+    });
+
+  program
+    .command('compile')
+    .description('print the plan a runbook compiles to (canonical JSON)')
+    .argument('<file>')
+    .action(async (file: string) => {
+      const { plan, diagnostics } = await loadAndCompile(expand([file])[0]!, BUILTIN_CATALOG);
+      for (const d of diagnostics) console.error(formatDiagnostic(d));
+      if (!plan) {
+        process.exitCode = EXIT.failed;
+        return;
+      }
+      console.log(JSON.stringify(plan, null, 2));
+    });
+
+  program
+    .command('conformance')
+    .description('compile every runbook of a folder and report, per document, what Drover runs')
+    .argument('<folder>')
+    .option('--json', 'print rows as JSON')
+    .action(async (folder: string, opts: { json?: boolean }) => {
+      const rows = await conformance(folder, BUILTIN_CATALOG);
+      console.log(opts.json ? JSON.stringify(rows, null, 2) : formatConformance(rows));
+    });
+}

@@ -1,0 +1,31 @@
+// drover: the front door for runbook authors and operators.
+// Exit codes: 0 success, 1 invalid runbook or failed execution, 2 usage error.
+import { Command, CommanderError } from 'commander';
+import { EXIT, reportError } from './errors';
+import { registerValidateCommands } from './commands/validate';
+import { registerRunCommands } from './commands/run';
+import { registerDecisionCommands } from './commands/decide';
+import { registerWorkerCommand } from './commands/worker';
+import { registerDevCommand } from './commands/dev';
+
+const program = new Command('drover')
+  .description('Durable runbook automation: SSM Automation runbooks on Temporal')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerValidateCommands(program);
+registerRunCommands(program);
+registerDecisionCommands(program);
+registerWorkerCommand(program);
+registerDevCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    const ok = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help';
+    process.exitCode = ok ? EXIT.ok : EXIT.usage;
+  } else {
+    process.exitCode = reportError(err);
+  }
+}

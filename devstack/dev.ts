@@ -1,0 +1,65 @@
+// `drover dev`: the embedded default. A real Temporal (the CLI's dev server, state in
+// .drover/dev, web UI on), the sandbox AWS (moto, seeded with a demo fleet) and a Drover
+// worker in this process, until Ctrl-C.
+import { join } from 'node:path';
+import { ensureTools } from './tools';
+import { startDevServer } from './temporal-dev-server';
+import { sandboxAwsEnv, startMoto } from './moto';
+import { seedSandbox } from './sandbox';
+import { stateDir } from './paths';
+import { isPortOpen } from './ports';
+
+export interface DevOptions {
+  port: number;
+  uiPort: number;
+  motoPort: number;
+}
+
+export async function runDev(opts: DevOptions): Promise<void> {
+  for (const [what, port] of [['Temporal', opts.port], ['the Temporal UI', opts.uiPort], ['moto', opts.motoPort]] as const) {
+    if (await isPortOpen(port)) {
+      throw new Error(`port ${port} (for ${what}) is in use: is another \`drover dev\` running? Choose other ports with --port/--ui-port/--moto-port`);
+    }
+  }
+  ensureTools();
+  const dir = join(stateDir, 'dev');
+  console.error('drover dev: starting Temporal, the sandbox AWS and a worker …');
+  const [server, moto] = await Promise.all([
+    startDevServer({ port: opts.port, uiPort: opts.uiPort, dbFile: join(dir, 'temporal.db'), logFile: join(dir, 'temporal.log') }),
+    startMoto({ port: opts.motoPort, logFile: join(dir, 'moto.log') }),
+  ]);
+  const stopAll = async () => {
+    await Promise.allSettled([moto.stop(), server.stop()]);
+  };
+  try {
+    const fleet = await seedSandbox(moto.endpoint);
+    Object.assign(process.env, sandboxAwsEnv(moto.endpoint), { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: server.namespace });
+    const { createDroverWorker } = await import('../worker');
+    const { worker, close } = await createDroverWorker();
+    const addressHint = server.address === '127.0.0.1:7233' ? '' : `TEMPORAL_ADDRESS=${server.address} `;
+    console.error(
+      [
+        '',
+        `  Temporal     ${server.address}  (namespace ${server.namespace})`,
+        `  Temporal UI  ${server.uiUrl}`,
+        `  sandbox AWS  ${moto.endpoint}  (moto; demo fleet: ${fleet.join(', ')})`,
+        `  worker       task queue ${worker.options.taskQueue}`,
+        '',
+        '  Next, in another terminal:',
+        `    ${addressHint}npx drover run runbooks/hello.yaml -p Name=world --wait`,
+        `    ${addressHint}npx drover validate runbooks/`,
+        '',
+        '  Ctrl-C stops everything.',
+        '',
+      ].join('\n'),
+    );
+    try {
+      await worker.run();
+    } finally {
+      await close();
+    }
+  } finally {
+    console.error('drover dev: stopping …');
+    await stopAll();
+  }
+}

@@ -1,0 +1,102 @@
+// The action catalog: which actions this Drover runs, where, with which predefined outputs
+// and timeouts. The compiler checks every step against it (an action Temporal has no
+// activity for would otherwise retry forever); the interpreter reads `runsIn` to decide
+// between workflow logic and an activity. Pure data.
+import type { OutputType } from './plan';
+
+export interface ActionInfo {
+  /** Workflow-only logic, or an activity of the same name as the action. */
+  runsIn: 'workflow' | 'activity';
+  /** Outputs the action always has, readable as `{{ step.Name }}`. */
+  outputs: Record<string, OutputType>;
+  /** Whether `outputs[]` with a Selector may be declared (they select from the action's result). */
+  selectableOutputs: boolean;
+  /** Used when the step has no `timeoutSeconds`. Absent: no limit (wait as long as it takes). */
+  defaultTimeoutSeconds?: number;
+  maxTimeoutSeconds?: number;
+  /** Activities that heartbeat: how long without one before Temporal retries elsewhere. */
+  heartbeatSeconds?: number;
+  /** AWS forbids these actions as the target of `onCancel: step:X`. */
+  forbiddenAsCancelTarget?: boolean;
+  /** One line for `drover validate` hints and docs. */
+  summary: string;
+}
+
+export type ActionCatalog = Record<string, ActionInfo>;
+
+const WEEK = 604_800;
+
+/** Actions the interpreter itself carries out (no activity). */
+export const WORKFLOW_ACTIONS: ActionCatalog = {
+  'aws:sleep': {
+    runsIn: 'workflow',
+    outputs: {},
+    selectableOutputs: false,
+    maxTimeoutSeconds: WEEK - 1,
+    forbiddenAsCancelTarget: true,
+    summary: 'wait for a Duration or until a Timestamp',
+  },
+  'aws:pause': {
+    runsIn: 'workflow',
+    outputs: {},
+    selectableOutputs: false,
+    forbiddenAsCancelTarget: true,
+    summary: 'wait until resumed',
+  },
+  'aws:approve': {
+    runsIn: 'workflow',
+    outputs: { ApprovalStatus: 'String', ApproverDecisions: 'MapList' },
+    selectableOutputs: false,
+    defaultTimeoutSeconds: WEEK,
+    maxTimeoutSeconds: 30 * 86_400,
+    forbiddenAsCancelTarget: true,
+    summary: 'wait for approvers to approve or reject',
+  },
+  'aws:branch': {
+    runsIn: 'workflow',
+    outputs: {},
+    selectableOutputs: false,
+    summary: 'choose the next step by conditions',
+  },
+  'aws:loop': {
+    runsIn: 'workflow',
+    outputs: { CurrentIteration: 'Integer', CurrentIteratorValue: 'String' },
+    selectableOutputs: false,
+    summary: 'run nested steps over iterators or while a condition holds',
+  },
+  'aws:updateVariable': {
+    runsIn: 'workflow',
+    outputs: {},
+    selectableOutputs: false,
+    summary: 'set a runbook variable',
+  },
+  'aws:executeAutomation': {
+    runsIn: 'workflow',
+    outputs: { ExecutionId: 'String', Status: 'String', Output: 'StringList' },
+    selectableOutputs: false,
+    summary: 'run another runbook as a child execution',
+  },
+};
+
+/** Actions carried out by activities (one activity per action, named like it). */
+export const ACTIVITY_ACTIONS: ActionCatalog = {
+  'aws:executeScript': {
+    runsIn: 'activity',
+    outputs: { Payload: 'StringMap' },
+    selectableOutputs: true,
+    defaultTimeoutSeconds: 600,
+    maxTimeoutSeconds: 600,
+    heartbeatSeconds: 15,
+    summary: 'run a Python script handler and return its Payload',
+  },
+  'drover:log': {
+    runsIn: 'activity',
+    outputs: { Message: 'String' },
+    selectableOutputs: false,
+    defaultTimeoutSeconds: 60,
+    summary: "write a message to the worker's log and the step's output (Drover addition)",
+  },
+};
+
+/** Everything this build of Drover runs. */
+export const BUILTIN_CATALOG: ActionCatalog = { ...WORKFLOW_ACTIONS, ...ACTIVITY_ACTIONS };

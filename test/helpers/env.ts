@@ -1,0 +1,88 @@
+// What integration tests share: the global setup's Temporal and moto, a worker of their
+// own on a task queue of their own, and a Drover client.
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { createDroverWorker } from '../../worker';
+import { DroverClient } from '../../client';
+import { sandboxAwsEnv } from '../../devstack/moto';
+import type { ExecutionState } from '../../workflows/definitions';
+
+export const REPO_RUNBOOKS = fileURLToPath(new URL('../../runbooks', import.meta.url));
+export const FIXTURE_RUNBOOKS = fileURLToPath(new URL('../fixtures/runbooks', import.meta.url));
+
+let runtimeInstalled = false;
+/** Worker logs only warnings and errors, so test output stays readable. */
+export function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+}
+
+export function uniqueQueue(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+/** Points this test process's AWS SDK clients at the shared moto. */
+export function useSandboxAws(): string {
+  const endpoint = inject('motoEndpoint');
+  Object.assign(process.env, sandboxAwsEnv(endpoint));
+  return endpoint;
+}
+
+export interface TestStack {
+  taskQueue: string;
+  client: DroverClient;
+  worker: Worker;
+  stop(): Promise<void>;
+}
+
+/** A worker polling a fresh task queue on the shared dev server, and a client for it. */
+export async function startStack(opts: { prefix: string; runbookDirs?: string[] }): Promise<TestStack> {
+  quietRuntime();
+  useSandboxAws();
+  const address = inject('temporalAddress');
+  const taskQueue = uniqueQueue(opts.prefix);
+  const nativeConnection = await NativeConnection.connect({ address });
+  const runbookDirs = opts.runbookDirs ?? [REPO_RUNBOOKS, FIXTURE_RUNBOOKS];
+  const { worker } = await createDroverWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    runbookDirs,
+    workflowBundlePath: inject('workflowBundlePath'),
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address });
+  const client = new DroverClient(new Client({ connection, namespace: 'default' }), { taskQueue, runbookDirs });
+  return {
+    taskQueue,
+    client,
+    worker,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await nativeConnection.close();
+    },
+  };
+}
+
+/** Polls an execution's state until `pred` holds (or the execution ends without it). */
+export async function waitForState(
+  client: DroverClient,
+  executionId: string,
+  pred: (s: ExecutionState) => boolean,
+  timeoutMs = 60_000,
+): Promise<ExecutionState> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await client.state(executionId).catch(() => undefined);
+    if (s && pred(s)) return s;
+    if (s && ['Success', 'Failed', 'TimedOut', 'Cancelled'].includes(s.status)) throw new Error(`${executionId} ended ${s.status} first`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting on ${executionId}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

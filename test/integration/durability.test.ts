@@ -1,0 +1,74 @@
+// Durable means durable: SIGKILL the worker while a step runs, start another, and the
+// execution finishes with no earlier step run again. Twice: once inside an activity (the
+// script is killed with its worker and runs again on the new one), once inside a timer.
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { DroverClient } from '../../client';
+import { FIXTURE_RUNBOOKS, REPO_RUNBOOKS, uniqueQueue } from '../helpers/env';
+import { startWorkerProcess, type WorkerProcess } from '../helpers/processes';
+import type { ExecutionState } from '../../workflows/definitions';
+
+let connection: Connection;
+let client: DroverClient;
+const taskQueue = uniqueQueue('durable');
+const workers: WorkerProcess[] = [];
+
+beforeAll(async () => {
+  connection = await Connection.connect({ address: inject('temporalAddress') });
+  client = new DroverClient(new Client({ connection }), { taskQueue, runbookDirs: [FIXTURE_RUNBOOKS] });
+});
+
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.kill('SIGKILL')));
+  await connection?.close();
+});
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function stepStatus(s: ExecutionState, name: string): string | undefined {
+  return s.steps.find((r) => r.name === name)?.status;
+}
+
+it('survives SIGKILL of the worker in an activity and in a timer, re-running no finished step', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'drover-durable-'));
+  const journal = join(dir, 'journal');
+  const go = join(dir, 'go');
+  const dirs = [REPO_RUNBOOKS, FIXTURE_RUNBOOKS];
+  const lines = () => (existsSync(journal) ? readFileSync(journal, 'utf8').trim().split('\n') : []);
+
+  workers.push(await startWorkerProcess(taskQueue, dirs));
+  const { executionId } = await client.start('durable', { parameters: { Journal: journal, GoFile: go } });
+  await until('the blocking step to start', async () => (lines().includes('blockUntilGo-start') ? true : undefined));
+
+  // 1. Kill the worker in the middle of an activity; its script dies with it.
+  await workers[0]!.kill('SIGKILL');
+  workers.push(await startWorkerProcess(taskQueue, dirs));
+  // The attempt is retried on the new worker once its heartbeat is missed.
+  await until('the blocking step to run again', async () => (lines().filter((l) => l === 'blockUntilGo-start').length === 2 ? true : undefined));
+  writeFileSync(go, 'go');
+
+  // 2. Kill it again while the execution sleeps (a durable timer).
+  await until('the nap step', async () => ((await client.state(executionId)).steps.some((r) => r.name === 'nap' && r.status === 'InProgress') ? true : undefined));
+  await workers[1]!.kill('SIGKILL');
+  workers.push(await startWorkerProcess(taskQueue, dirs));
+
+  const result = await client.result(executionId);
+  expect(result.status).toBe('Success');
+  expect(result.outputs['last.Waited']).toBe(true);
+  expect(lines()).toEqual(['first', 'blockUntilGo-start', 'blockUntilGo-start', 'blockUntilGo-end', 'last']);
+  const state = await client.state(executionId);
+  expect(['first', 'blockUntilGo', 'nap', 'last'].map((n) => stepStatus(state, n))).toEqual(['Success', 'Success', 'Success', 'Success']);
+  expect(state.steps.find((r) => r.name === 'first')?.runs).toBe(1);
+}, 180_000);

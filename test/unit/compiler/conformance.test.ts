@@ -1,0 +1,59 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { conformance, everySchemaActionCatalog, formatConformance } from '../../../compiler/conformance';
+import { BUILTIN_CATALOG } from '../../../lang/catalog';
+import { CORPUS_DIR, hasCorpus } from '../corpus';
+
+const FIXTURES = fileURLToPath(new URL('../../fixtures/conformance/', import.meta.url));
+
+describe('conformance', () => {
+  it('reports per document: clean or not, counts, diagnostics, actions used and unsupported', async () => {
+    const rows = await conformance(FIXTURES, BUILTIN_CATALOG);
+    expect(rows.map(({ file, clean, errors, warnings, actions, unsupportedActions }) => ({ file, clean, errors, warnings, actions, unsupportedActions }))).toEqual([
+      { file: 'broken.yaml', clean: false, errors: 1, warnings: 0, actions: ['drover:log'], unsupportedActions: [] },
+      { file: 'clean.yaml', clean: true, errors: 0, warnings: 0, actions: ['drover:log'], unsupportedActions: [] },
+      {
+        file: 'needs-run-command.json',
+        clean: false,
+        errors: 1,
+        warnings: 0,
+        actions: ['aws:runCommand', 'drover:log'],
+        unsupportedActions: ['aws:runCommand'],
+      },
+    ]);
+    expect(rows[0]!.diagnostics.map((d) => d.code)).toEqual(['unknown-step']);
+
+    const text = formatConformance(rows);
+    expect(text).toContain('3 documents: 1 compile clean, 1 fail only for actions Drover does not run yet, 1 have other errors.');
+    expect(text).toContain('Actions missing, by documents needing them: aws:runCommand (1).');
+    expect(text).toMatch(/broken\.yaml:\n {2}.*broken\.yaml:5:15: error unknown-step/);
+  });
+
+  it('compiles with every schema action supported when asked to', async () => {
+    const rows = await conformance(FIXTURES, everySchemaActionCatalog());
+    expect(rows.find((r) => r.file === 'needs-run-command.json')).toMatchObject({ clean: true, unsupportedActions: [] });
+  });
+
+  // The published AWS runbooks: with every schema action supported, the only errors left
+  // are AWS-internal undocumented actions and the PowerShell runtime Drover does not run.
+  it.skipIf(!hasCorpus)('understands every published runbook of the corpus', async () => {
+    const rows = await conformance(CORPUS_DIR, everySchemaActionCatalog());
+    const unexpected = rows.flatMap((r) =>
+      r.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'unknown-action' && d.code !== 'unsupported-runtime').map((d) => `${r.file}: ${d.code} ${d.message}`),
+    );
+    expect(unexpected).toEqual([]);
+    const internal = rows.flatMap((r) => r.diagnostics.filter((d) => d.code === 'unknown-action').map((d) => d.message.match(/"(aws:[^"]+)"/)![1]));
+    expect(new Set(internal)).toEqual(new Set(['aws:putServerUpgradeMetrics', 'aws:shareSQLMedia']));
+    expect(rows.filter((r) => r.clean).length).toBe(rows.length - 1);
+  });
+
+  it.skipIf(!hasCorpus)('fails corpus documents with the builtin catalog only for actions Drover does not run yet', async () => {
+    const rows = await conformance(CORPUS_DIR, BUILTIN_CATALOG);
+    const unexpected = rows.flatMap((r) =>
+      r.diagnostics
+        .filter((d) => d.severity === 'error' && !['unsupported-action', 'unknown-action', 'unsupported-runtime'].includes(d.code))
+        .map((d) => `${r.file}: ${d.code} ${d.message}`),
+    );
+    expect(unexpected).toEqual([]);
+  });
+});

@@ -1,0 +1,71 @@
+// A Drover worker: the interpreter (as the default workflow) and every action's activity,
+// on one task queue. Connection from Temporal's environment configuration; stops cleanly
+// on SIGINT/SIGTERM (the SDK's default shutdown signals).
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Connection } from '@temporalio/client';
+import { createActivities, type ActivityDeps } from './activities';
+import { temporalTarget, taskQueue as defaultTaskQueue } from './client/config';
+import { ensureSearchAttributes } from './client/search-attributes';
+import { defaultRunbookDirs } from './compiler/find-runbook';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+
+export interface DroverWorkerOptions {
+  taskQueue?: string;
+  runbookDirs?: readonly string[];
+  python?: string;
+  /** A prebuilt workflow bundle (tests and benchmarks build it once); also DROVER_WORKFLOW_BUNDLE. */
+  workflowBundlePath?: string;
+  /** Defaults from the environment configuration. */
+  connection?: NativeConnection;
+  namespace?: string;
+  /** Extra worker options (concurrency limits, identity). */
+  tune?: Partial<WorkerOptions>;
+}
+
+export async function createDroverWorker(opts: DroverWorkerOptions = {}): Promise<{ worker: Worker; close: () => Promise<void> }> {
+  const target = temporalTarget();
+  const namespace = opts.namespace ?? target.namespace;
+  let connection = opts.connection;
+  let owned = false;
+  if (!connection) {
+    const client = await Connection.connect(target.connectionOptions);
+    try {
+      const added = await ensureSearchAttributes(client, namespace);
+      if (added.length) console.error(`drover worker: registered search attributes ${added.join(', ')} on ${namespace}`);
+    } finally {
+      await client.close();
+    }
+    connection = await NativeConnection.connect(target.connectionOptions);
+    owned = true;
+  }
+  const bundlePath = opts.workflowBundlePath ?? process.env.DROVER_WORKFLOW_BUNDLE;
+  const deps: ActivityDeps = { runbookDirs: opts.runbookDirs ?? defaultRunbookDirs() };
+  if (opts.python) deps.python = opts.python;
+  const worker = await Worker.create({
+    connection,
+    namespace,
+    taskQueue: opts.taskQueue ?? defaultTaskQueue(),
+    ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createActivities(deps),
+    ...opts.tune,
+  });
+  return {
+    worker,
+    close: async () => {
+      if (owned) await connection.close();
+    },
+  };
+}
+
+/** Runs a worker until a shutdown signal. */
+export async function runWorker(opts: DroverWorkerOptions = {}): Promise<void> {
+  const { worker, close } = await createDroverWorker(opts);
+  console.error(`drover worker: polling task queue ${worker.options.taskQueue} on namespace ${worker.options.namespace}`);
+  try {
+    await worker.run();
+  } finally {
+    await close();
+  }
+}

@@ -1,0 +1,147 @@
+// The one place for what both sides of Temporal must agree on: update and query
+// definitions, the execution's input and state shapes, search-attribute keys, task-queue
+// and workflow-id conventions. Imported by workflows (so: @temporalio/workflow and pure
+// modules only), by the client and by the CLI.
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { OutputSpec, Plan } from '../lang/plan';
+
+/** Step and execution statuses, with AWS's names. */
+export type Status = 'Pending' | 'InProgress' | 'Waiting' | 'Success' | 'TimedOut' | 'Cancelling' | 'Cancelled' | 'Failed';
+
+export const FINAL_STATUSES: readonly Status[] = ['Success', 'TimedOut', 'Cancelled', 'Failed'];
+
+export interface ExecutionInput {
+  plan: Plan;
+  /** Resolved and validated by the client (types converted, defaults applied). */
+  parameters: Record<string, unknown>;
+  /** Who or what started it: `cli`, `client`, `schedule:<id>`, `event:<rule>`, `parent:<id>`. */
+  trigger: string;
+  /** Optional SNS topic for status-change notifications. */
+  notifyTopicArn?: string;
+}
+
+export interface StepRecord {
+  name: string;
+  action: string;
+  /** The enclosing aws:loop step, when nested. */
+  parent?: string;
+  status: Status;
+  /** Attempts of the latest run of this step (maxAttempts counts them). */
+  attempts: number;
+  /** How many times the step ran (loops run inner steps once per iteration). */
+  runs: number;
+  startTime?: string;
+  endTime?: string;
+  outputs?: Record<string, unknown>;
+  failureType?: string;
+  failureMessage?: string;
+}
+
+export interface ApprovalDecision {
+  approver: string;
+  decision: 'Approved' | 'Rejected';
+  comment?: string;
+  time: string;
+}
+
+/** What an execution waits for, while its status is Waiting. */
+export interface WaitingFor {
+  step: string;
+  kind: 'approve' | 'pause';
+  approvers?: string[];
+  minRequiredApprovals?: number;
+  message?: string;
+  decisions?: ApprovalDecision[];
+}
+
+export interface ExecutionState {
+  executionId: string;
+  runbook: string;
+  planHash: string;
+  status: Status;
+  startTime: string;
+  endTime?: string;
+  currentStep?: string;
+  steps: StepRecord[];
+  outputs: Record<string, unknown>;
+  failureMessage?: string;
+  waiting?: WaitingFor;
+}
+
+export interface ExecutionResult {
+  status: Status;
+  outputs: Record<string, unknown>;
+  failureMessage?: string;
+  steps: StepRecord[];
+}
+
+export interface DecisionInput {
+  /** Who decides: a user name or ARN, matched against the step's Approvers. */
+  approver: string;
+  comment?: string;
+}
+
+export interface ResumeInput {
+  by: string;
+}
+
+export const stateQuery = defineQuery<ExecutionState>('drover.state');
+export const approveUpdate = defineUpdate<ExecutionState, [DecisionInput]>('drover.approve');
+export const rejectUpdate = defineUpdate<ExecutionState, [DecisionInput]>('drover.reject');
+export const resumeUpdate = defineUpdate<ExecutionState, [ResumeInput]>('drover.resume');
+
+export const SA_RUNBOOK = defineSearchAttributeKey('DroverRunbook', SearchAttributeType.KEYWORD);
+export const SA_PLAN_HASH = defineSearchAttributeKey('DroverPlanHash', SearchAttributeType.KEYWORD);
+export const SA_TRIGGER = defineSearchAttributeKey('DroverTrigger', SearchAttributeType.KEYWORD);
+export const SA_STATUS = defineSearchAttributeKey('DroverStatus', SearchAttributeType.KEYWORD);
+
+/** Every search attribute Drover needs registered on the namespace. */
+export const SEARCH_ATTRIBUTES = [SA_RUNBOOK, SA_PLAN_HASH, SA_TRIGGER, SA_STATUS] as const;
+
+export const DEFAULT_TASK_QUEUE = 'drover';
+
+/** Execution ids are `<runbook>/<key>`, so the id says which runbook runs. */
+export function executionId(runbook: string, key: string): string {
+  return `${runbook}/${key}`;
+}
+
+/** What the interpreter hands the activity of an action. */
+export interface ActionRequest {
+  executionId: string;
+  runbook: string;
+  step: string;
+  action: string;
+  /** 1-based attempt of the step (its maxAttempts), not Temporal's retry attempt. */
+  attempt: number;
+  /** Which run of the step this is (loops run inner steps once per iteration). */
+  run: number;
+  /** Interpolated inputs. */
+  inputs: Record<string, unknown>;
+  /** User-declared outputs to select from the action's result. */
+  outputs: OutputSpec[];
+  assumeRole?: string;
+  timeoutSeconds?: number;
+}
+
+export interface ActionResult {
+  /** Predefined outputs of the action and the selected user outputs. */
+  outputs: Record<string, unknown>;
+}
+
+/** Failure types that cross from activities to the interpreter. */
+export const FAILURE_TYPES = {
+  /** The action ran and failed for a reason of its own (bad input, script error, AWS refusal). */
+  actionFailed: 'DroverActionFailed',
+  /** A runbook execution failed or timed out (the workflow's own failure). */
+  runbookFailed: 'DroverRunbookFailed',
+  runbookTimedOut: 'DroverRunbookTimedOut',
+  /** The plan handed to the interpreter cannot run (format version, malformed). */
+  invalidPlan: 'DroverInvalidPlan',
+} as const;
+
+/** Activities the interpreter itself needs, besides the actions' own. */
+export const SUPPORT_ACTIVITIES = {
+  loadRunbook: 'drover:loadRunbook',
+  awsContext: 'drover:awsContext',
+} as const;
