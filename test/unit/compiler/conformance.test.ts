@@ -13,25 +13,25 @@ describe('conformance', () => {
       { file: 'broken.yaml', clean: false, errors: 1, warnings: 0, actions: ['drover:log'], unsupportedActions: [] },
       { file: 'clean.yaml', clean: true, errors: 0, warnings: 0, actions: ['drover:log'], unsupportedActions: [] },
       {
-        file: 'needs-run-command.json',
+        file: 'needs-lambda.json',
         clean: false,
         errors: 1,
         warnings: 0,
-        actions: ['aws:runCommand', 'drover:log'],
-        unsupportedActions: ['aws:runCommand'],
+        actions: ['aws:invokeLambdaFunction', 'drover:log'],
+        unsupportedActions: ['aws:invokeLambdaFunction'],
       },
     ]);
     expect(rows[0]!.diagnostics.map((d) => d.code)).toEqual(['unknown-step']);
 
     const text = formatConformance(rows);
     expect(text).toContain('3 documents: 1 compile clean, 1 fail only for actions Drover does not run yet, 1 have other errors.');
-    expect(text).toContain('Actions missing, by documents needing them: aws:runCommand (1).');
+    expect(text).toContain('Actions missing, by documents needing them: aws:invokeLambdaFunction (1).');
     expect(text).toMatch(/broken\.yaml:\n {2}.*broken\.yaml:5:15: error unknown-step/);
   });
 
   it('compiles with every schema action supported when asked to', async () => {
     const rows = await conformance(FIXTURES, everySchemaActionCatalog());
-    expect(rows.find((r) => r.file === 'needs-run-command.json')).toMatchObject({ clean: true, unsupportedActions: [] });
+    expect(rows.find((r) => r.file === 'needs-lambda.json')).toMatchObject({ clean: true, unsupportedActions: [] });
   });
 
   // The published AWS runbooks: with every schema action supported, the only errors left

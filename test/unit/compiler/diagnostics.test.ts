@@ -212,14 +212,12 @@ describe('compileRunbook diagnostics', () => {
       schemaVersion: '0.3'
       mainSteps:
         - name: run
-          action: aws:runCommand
+          action: aws:invokeLambdaFunction
           inputs:
-            DocumentName: AWS-RunShellScript
-            InstanceIds: [i-123]
-            Parameters: { commands: [date] }
+            FunctionName: hello
     `);
     expect(at(diagnostics)).toEqual(['unsupported-action@4:13']);
-    expect(diagnostics[0]!.message).toBe('Drover does not run aws:runCommand yet, so step "run" cannot run.');
+    expect(diagnostics[0]!.message).toBe('Drover does not run aws:invokeLambdaFunction yet, so step "run" cannot run.');
     expect(plan).toBeUndefined();
   });
 

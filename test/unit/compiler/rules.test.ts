@@ -22,7 +22,7 @@ import { ALL_ACTIONS, at, compile, found, runRule } from './helpers';
 describe('checkActions', () => {
   const doc = `
     mainSteps:
-      - { name: a, action: aws:runCommand, inputs: {} }
+      - { name: a, action: aws:invokeLambdaFunction, inputs: {} }
       - { name: b, action: aws:fly, inputs: {} }
       - { name: c, action: drover:log, inputs: {} }
       - { name: d, action: custom:thing, inputs: {} }
@@ -246,7 +246,7 @@ describe('checkReferences', () => {
         - name: say
           action: drover:log
           inputs: { Message: '{{ run.Anything }}' }
-        - { name: run, action: aws:runCommand, inputs: { DocumentName: X } }
+        - { name: run, action: aws:invokeLambdaFunction, inputs: { FunctionName: X } }
     `;
     expect(check(doc, BUILTIN_CATALOG)).toEqual([]);
     expect(found(check(doc, ALL_ACTIONS))).toEqual(['unknown-output /mainSteps/1/inputs/Message']);
