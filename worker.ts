@@ -2,7 +2,7 @@
 // on one task queue. Connection from Temporal's environment configuration; stops cleanly
 // on SIGINT/SIGTERM (the SDK's default shutdown signals).
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { Connection } from '@temporalio/client';
 import { createActivities, type ActivityDeps } from './activities';
 import { temporalTarget, taskQueue as defaultTaskQueue } from './client/config';
@@ -22,6 +22,15 @@ export interface DroverWorkerOptions {
   namespace?: string;
   /** Extra worker options (concurrency limits, identity). */
   tune?: Partial<WorkerOptions>;
+}
+
+/** Bundles the workflow code without webpack's chatter (warnings and errors still show). */
+async function bundleQuietly(): Promise<{ code: string }> {
+  const silent = () => {};
+  return bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: { log: silent, trace: silent, debug: silent, info: silent, warn: (m) => console.warn(m), error: (m) => console.error(m) },
+  });
 }
 
 export async function createDroverWorker(opts: DroverWorkerOptions = {}): Promise<{ worker: Worker; close: () => Promise<void> }> {
@@ -47,7 +56,7 @@ export async function createDroverWorker(opts: DroverWorkerOptions = {}): Promis
     connection,
     namespace,
     taskQueue: opts.taskQueue ?? defaultTaskQueue(),
-    ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
+    workflowBundle: bundlePath ? { codePath: bundlePath } : await bundleQuietly(),
     activities: createActivities(deps),
     ...opts.tune,
   });

@@ -21,7 +21,10 @@ export async function followExecution(client: DroverClient, id: string, json: bo
     return client.follow(id, (s) => live.update(s, process.stdout));
   }
   const lines = new LineProgress();
-  return client.follow(id, (s) => lines.update(s, (l) => console.log(l)));
+  const final = await client.follow(id, (s) => lines.update(s, (l) => console.log(l)));
+  for (const [k, v] of Object.entries(final.outputs)) console.log(`output ${k} = ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  if (final.failureMessage) console.log(final.failureMessage);
+  return final;
 }
 
 export function registerRunCommands(program: Command): void {

@@ -8,7 +8,6 @@ import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporal
 import { createDroverWorker } from '../../worker';
 import { DroverClient } from '../../client';
 import { sandboxAwsEnv } from '../../devstack/moto';
-import type { ExecutionState } from '../../workflows/definitions';
 
 export const REPO_RUNBOOKS = fileURLToPath(new URL('../../runbooks', import.meta.url));
 export const FIXTURE_RUNBOOKS = fileURLToPath(new URL('../fixtures/runbooks', import.meta.url));
@@ -70,19 +69,4 @@ export async function startStack(opts: { prefix: string; runbookDirs?: string[] 
   };
 }
 
-/** Polls an execution's state until `pred` holds (or the execution ends without it). */
-export async function waitForState(
-  client: DroverClient,
-  executionId: string,
-  pred: (s: ExecutionState) => boolean,
-  timeoutMs = 60_000,
-): Promise<ExecutionState> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await client.state(executionId).catch(() => undefined);
-    if (s && pred(s)) return s;
-    if (s && ['Success', 'Failed', 'TimedOut', 'Cancelled'].includes(s.status)) throw new Error(`${executionId} ended ${s.status} first`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting on ${executionId}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export { waitForState } from './wait';
