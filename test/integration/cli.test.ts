@@ -25,7 +25,8 @@ describe('drover CLI', () => {
     for (const expected of ['makeGreeting InProgress', 'makeGreeting Success', 'takeABreath Success', 'sayIt Success']) {
       expect(lines).toContain(expected);
     }
-    expect(lines.at(-1)).toMatch(/^execution hello\/[0-9a-f-]+ Success$/);
+    expect(lines).toContainEqual(expect.stringMatching(/^execution hello\/[0-9a-f-]+ Success$/));
+    expect(lines).toContain('output makeGreeting.Greeting = Hello, world!');
   });
 
   it('run --wait exits 1 when the execution fails', async () => {
