@@ -19,6 +19,8 @@ export interface DevServerOptions {
   namespace?: string;
   logFile?: string;
   startTimeoutMs?: number;
+  /** Register Drover's search attributes at start (default true). */
+  searchAttributes?: boolean;
 }
 
 export interface DevServer {
@@ -46,7 +48,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     mkdirSync(join(opts.dbFile, '..'), { recursive: true });
     args.push('--db-filename', opts.dbFile);
   }
-  args.push(...searchAttributeArgs());
+  if (opts.searchAttributes !== false) args.push(...searchAttributeArgs());
   const logFile = opts.logFile ?? join(stateDir, 'logs', `temporal-${port}.log`);
   const proc = startProcess(findTool('temporal'), args, { logFile });
   const address = `127.0.0.1:${port}`;
