@@ -22,6 +22,8 @@ export interface DroverWorkerOptions {
   namespace?: string;
   /** Extra worker options (concurrency limits, identity). */
   tune?: Partial<WorkerOptions>;
+  /** Activity dependencies to override (tests inject AWS fault hooks here). */
+  activityDeps?: Partial<ActivityDeps>;
 }
 
 /** Bundles the workflow code without webpack's chatter (warnings and errors still show). */
@@ -50,7 +52,7 @@ export async function createDroverWorker(opts: DroverWorkerOptions = {}): Promis
     owned = true;
   }
   const bundlePath = opts.workflowBundlePath ?? process.env.DROVER_WORKFLOW_BUNDLE;
-  const deps: ActivityDeps = { runbookDirs: opts.runbookDirs ?? defaultRunbookDirs() };
+  const deps: ActivityDeps = { runbookDirs: opts.runbookDirs ?? defaultRunbookDirs(), ...opts.activityDeps };
   if (opts.python) deps.python = opts.python;
   const worker = await Worker.create({
     connection,

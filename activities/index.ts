@@ -6,6 +6,10 @@ import type { ActionCatalog } from '../lang/catalog';
 import { BUILTIN_CATALOG } from '../lang/catalog';
 import { SUPPORT_ACTIVITIES } from '../workflows/definitions';
 import { projectRoot } from '../devstack/paths';
+import { createAwsActivities, type AwsActivityDeps } from './aws';
+import { AwsClients } from './aws/clients';
+import { createRunCommandActivities, type RunCommandActivityDeps } from './run-command';
+import { createPatchCompliance } from './patch/compliance';
 import { createExecuteScript } from './script/execute-script';
 import { createSupportActivities } from './support';
 import { logMessage } from './log';
@@ -15,6 +19,10 @@ export interface ActivityDeps {
   catalog?: ActionCatalog;
   /** Python for aws:executeScript; default: DROVER_PYTHON, else the tools venv (it has boto3), else python3. */
   python?: string;
+  /** Shared AWS clients and, for tests, fault injection (activities/aws/deps.ts). */
+  aws?: AwsActivityDeps;
+  /** Run Command dispatch: the node registry and the Command documents (activities/run-command). */
+  runCommand?: Omit<RunCommandActivityDeps, 'clients'>;
 }
 
 export function defaultPython(): string {
@@ -32,6 +40,9 @@ export function createActivities(deps: ActivityDeps): Record<string, ActivityFn>
   return {
     'aws:executeScript': createExecuteScript({ python: deps.python ?? defaultPython() }),
     'drover:log': logMessage,
+    ...createAwsActivities(deps.aws),
+    ...createRunCommandActivities({ clients: deps.aws?.clients ?? new AwsClients(), ...deps.runCommand }),
+    'drover:patchCompliance': createPatchCompliance({ clients: deps.aws?.clients ?? new AwsClients() }),
     [SUPPORT_ACTIVITIES.loadRunbook]: support.loadRunbook,
     [SUPPORT_ACTIVITIES.awsContext]: support.awsContext,
   };

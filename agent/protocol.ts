@@ -9,7 +9,18 @@ export function nodeTaskQueue(nodeId: string): string {
 
 /** Activities a node's worker serves. */
 export const AGENT_ACTIVITIES = {
-  /** Runs one command invocation (all plugins of a document) on the node; never retried. */
+  /**
+   * Runs one command invocation (all plugins of a document) on the node; never retried.
+   * A command is not idempotent, so the dispatcher MUST schedule it with
+   * `retry: { maximumAttempts: 1 }`, a `heartbeatTimeout` (the agent heartbeats every few
+   * seconds while a command runs; a missed heartbeat means the agent died, and its
+   * watchdog has killed the command), `scheduleToStartTimeout` = the delivery timeout, and
+   * `startToCloseTimeout` a margin above `executionTimeoutSeconds` (the agent enforces that
+   * itself and answers TimedOut). The activity never throws for what a command does: every
+   * outcome is an InvocationResult (a cancellation too: it kills the process group and
+   * answers Cancelled). An invocation delivered twice anyway (same commandId and nodeId) is
+   * answered Failed without running; the agent keeps a journal for that across restarts.
+   */
   runInvocation: 'drover:agent.runInvocation',
 } as const;
 
@@ -38,6 +49,8 @@ export interface CommandPluginPlan {
   inputs: Record<string, unknown>;
   /** `precondition: { StringEquals: [platformType, Linux] }`, when present. */
   precondition?: { StringEquals: [string, string] };
+  /** schemaVersion 1.2: the property's `id` (e.g. `0.aws:runShellScript`), which names its output folder. */
+  id?: string;
 }
 
 export interface CommandParameterSpec {
@@ -46,6 +59,12 @@ export interface CommandParameterSpec {
   allowedValues?: string[];
   allowedPattern?: string;
   description?: string;
+  minItems?: number;
+  maxItems?: number;
+  minChars?: number;
+  maxChars?: number;
+  /** `ENV_VAR`: the value is also given to the script as the environment variable `SSM_<name>`. */
+  interpolationType?: 'ENV_VAR';
 }
 
 /** A Command document (schemaVersion 1.2 or 2.2) compiled to plain data. */
@@ -79,9 +98,18 @@ export interface PluginResult {
   name: string;
   status: InvocationStatus;
   responseCode: number;
+  /** SSM's CommandPlugin Output: stdout, then stderr after a separator, at most 2,500 characters. */
   output: string;
   startTime?: string;
   endTime?: string;
+  /** The plugin that ran it (aws:runShellScript). */
+  action?: string;
+  statusDetails?: string;
+  /** As GetCommandInvocation with PluginName reports them (24,000 / 8,000 characters). */
+  standardOutputContent?: string;
+  standardErrorContent?: string;
+  standardOutputUrl?: string;
+  standardErrorUrl?: string;
 }
 
 export interface InvocationResult {

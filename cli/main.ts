@@ -7,6 +7,9 @@ import { registerRunCommands } from './commands/run';
 import { registerDecisionCommands } from './commands/decide';
 import { registerWorkerCommand } from './commands/worker';
 import { registerDevCommand } from './commands/dev';
+import { registerRunCommandCommands } from './commands/send-command';
+import { registerAgentCommands } from './commands/agent';
+import { registerPatchCommands } from './commands/patch';
 
 const program = new Command('drover')
   .description('Durable runbook automation: SSM Automation runbooks on Temporal')
@@ -18,6 +21,9 @@ registerRunCommands(program);
 registerDecisionCommands(program);
 registerWorkerCommand(program);
 registerDevCommand(program);
+registerRunCommandCommands(program);
+registerAgentCommands(program);
+registerPatchCommands(program);
 
 try {
   await program.parseAsync(process.argv);

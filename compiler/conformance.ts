@@ -11,6 +11,10 @@ import { compileRunbook } from './index';
 import { loadAndCompile } from './load';
 import { outlineRunbook } from './outline';
 import { parseSource } from './parse';
+import { COMMAND_PLUGINS } from '../lang/command-plugins';
+import { compileCommandDocument } from './command';
+import { isCommandDocumentText } from './command/detect';
+import { outlineCommandDocument } from './command/outline';
 
 export interface ConformanceRow {
   file: string;
@@ -26,6 +30,8 @@ export interface ConformanceRow {
 }
 
 const RUNBOOK_FILE = /\.(ya?ml|json)$/i;
+/** What Drover does not run yet: an Automation action, a Command document plugin. */
+const UNSUPPORTED = new Set(['unsupported-action', 'unsupported-plugin']);
 
 export async function conformance(folder: string, catalog: ActionCatalog): Promise<ConformanceRow[]> {
   const files = (await readdir(folder)).filter((f) => RUNBOOK_FILE.test(f)).sort();
@@ -34,8 +40,10 @@ export async function conformance(folder: string, catalog: ActionCatalog): Promi
     const path = join(folder, file);
     const text = await readFile(path, 'utf8').catch(() => undefined);
     // An unreadable file gets loadAndCompile's diagnostic rather than stopping the report.
-    const { diagnostics } = text === undefined ? await loadAndCompile(path, catalog) : compileRunbook(text, path, catalog);
-    const actions = text === undefined ? [] : actionsUsed(text);
+    // Command documents (schemaVersion 1.2/2.x) are compiled as such; their plugins count as actions.
+    const command = text !== undefined && isCommandDocumentText(text);
+    const { diagnostics } = text === undefined ? await loadAndCompile(path, catalog) : command ? compileCommandDocument(text, path) : compileRunbook(text, path, catalog);
+    const actions = text === undefined ? [] : command ? pluginsUsed(text) : actionsUsed(text);
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     rows.push({
       file,
@@ -44,10 +52,14 @@ export async function conformance(folder: string, catalog: ActionCatalog): Promi
       warnings: diagnostics.length - errors,
       diagnostics,
       actions,
-      unsupportedActions: actions.filter((a) => !Object.hasOwn(catalog, a)),
+      unsupportedActions: actions.filter((a) => (command ? !COMMAND_PLUGINS[a]?.runs : !Object.hasOwn(catalog, a))),
     });
   }
   return rows;
+}
+
+function pluginsUsed(text: string): string[] {
+  return [...new Set(outlineCommandDocument(parseSource(text).value).plugins.flatMap((p) => (p.action ? [p.action] : [])))].sort();
 }
 
 function actionsUsed(text: string): string[] {
@@ -87,7 +99,7 @@ export function formatConformance(rows: readonly ConformanceRow[]): string {
     );
   }
   const clean = rows.filter((r) => r.clean).length;
-  const onlyUnsupported = rows.filter((r) => !r.clean && r.diagnostics.every((d) => d.severity !== 'error' || d.code === 'unsupported-action')).length;
+  const onlyUnsupported = rows.filter((r) => !r.clean && r.diagnostics.every((d) => d.severity !== 'error' || UNSUPPORTED.has(d.code))).length;
   lines.push(
     '',
     `${rows.length} documents: ${clean} compile clean, ${onlyUnsupported} fail only for actions Drover does not run yet, ${rows.length - clean - onlyUnsupported} have other errors.`,
@@ -99,7 +111,7 @@ export function formatConformance(rows: readonly ConformanceRow[]): string {
     lines.push(`Actions missing, by documents needing them: ${ranked.map(([a, n]) => `${a} (${n})`).join(', ')}.`);
   }
   for (const r of rows) {
-    const shown = r.diagnostics.filter((d) => d.code !== 'unsupported-action');
+    const shown = r.diagnostics.filter((d) => !UNSUPPORTED.has(d.code));
     if (!shown.length) continue;
     lines.push('', `${r.file}:`);
     for (const d of shown) lines.push(`  ${formatDiagnostic(d).replace(/\n/g, '\n  ')}`);

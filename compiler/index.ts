@@ -67,11 +67,11 @@ function runSafely(rule: (ctx: RuleContext) => Finding[], ctx: RuleContext): Fin
   }
 }
 
-function toDiagnostic(f: Finding, file: string, positions: SourcePositions): Diagnostic {
+export function toDiagnostic(f: Finding, file: string, positions: SourcePositions): Diagnostic {
   const { line, col } = positions.of(f);
   return { code: f.code, severity: f.severity, message: f.message, ...(f.hint ? { hint: f.hint } : {}), file, line, col, pointer: f.pointer };
 }
 
-function byPosition(a: Diagnostic, b: Diagnostic): number {
+export function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.line - b.line || a.col - b.col || (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) || a.code.localeCompare(b.code);
 }

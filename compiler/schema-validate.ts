@@ -22,7 +22,11 @@ function runbookValidator(): ValidateFunction {
 }
 
 export function validateRunbookSchema(value: unknown): Finding[] {
-  const validate = runbookValidator();
+  return schemaFindings(runbookValidator(), value);
+}
+
+/** The findings of any compiled schema of Drover's (runbooks, Command documents) for a value. */
+export function schemaFindings(validate: ValidateFunction, value: unknown): Finding[] {
   if (validate(value)) return [];
   // `if` errors only say "the then-branch failed"; its own errors say what is wrong.
   const raw = (validate.errors ?? []).filter((e) => e.keyword !== 'if');

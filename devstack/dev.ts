@@ -34,8 +34,20 @@ export async function runDev(opts: DevOptions): Promise<void> {
   try {
     const fleet = await seedSandbox(moto.endpoint);
     Object.assign(process.env, sandboxAwsEnv(moto.endpoint), { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: server.namespace });
+    // Notification links point at this UI, whatever port it got.
+    if (server.uiUrl) process.env.DROVER_UI_URL ??= server.uiUrl;
     const { createDroverWorker } = await import('../worker');
+    const { createAgent } = await import('../agent/agent');
+    const { installAgentRuntime } = await import('../agent/runtime');
+    // Before the first connection: the local agent's worker heartbeats every 10 s, so
+    // `drover nodes` soon notices when it stops.
+    installAgentRuntime(10);
     const { worker, close } = await createDroverWorker();
+    // This machine as a managed node, so the quick start can run a command on a real node.
+    const agent = await createAgent({ stateDir: join(dir, 'agent') }).catch((e: Error) => {
+      console.error(`drover dev: no local agent (${e.message})`);
+      return undefined;
+    });
     const addressHint = server.address === '127.0.0.1:7233' ? '' : `TEMPORAL_ADDRESS=${server.address} `;
     console.error(
       [
@@ -44,17 +56,19 @@ export async function runDev(opts: DevOptions): Promise<void> {
         `  Temporal UI  ${server.uiUrl}`,
         `  sandbox AWS  ${moto.endpoint}  (moto; demo fleet: ${fleet.join(', ')})`,
         `  worker       task queue ${worker.options.taskQueue}`,
+        agent ? `  agent        node ${agent.nodeId}  (this machine; task queue ${agent.taskQueue})` : '  agent        none',
         '',
         '  Next, in another terminal:',
         `    ${addressHint}npx drover run runbooks/hello.yaml -p Name=world --wait`,
         `    ${addressHint}npx drover validate runbooks/`,
+        `    ${addressHint}npx drover nodes`,
         '',
         '  Ctrl-C stops everything.',
         '',
       ].join('\n'),
     );
     try {
-      await worker.run();
+      await Promise.all([worker.run(), agent?.run()]);
     } finally {
       await close();
     }

@@ -162,12 +162,15 @@ export const ACTIVITY_ACTIONS: ActionCatalog = {
     summary: 'launch EC2 instances (idempotent through a client token)',
   },
   'aws:runCommand': {
-    runsIn: 'activity',
+    // Routed in the workflow (workflows/actions/run-command.ts): agent nodes through the Run
+    // Command workflow, EC2-only steps through the `aws:runCommand` activity (SSM), which
+    // these timeouts are for.
+    runsIn: 'workflow',
     outputs: { CommandId: 'String', Status: 'String', ResponseCode: 'Integer', Output: 'String' },
     selectableOutputs: false,
     defaultTimeoutSeconds: 3600,
     heartbeatSeconds: 60,
-    summary: 'run a Command document on instances through SSM Run Command',
+    summary: 'run a Command document on managed nodes (Drover agents) and EC2 instances (SSM Run Command)',
   },
   'drover:log': {
     runsIn: 'activity',
@@ -175,6 +178,22 @@ export const ACTIVITY_ACTIONS: ActionCatalog = {
     selectableOutputs: false,
     defaultTimeoutSeconds: 60,
     summary: "write a message to the worker's log and the step's output (Drover addition)",
+  },
+  'drover:patchCompliance': {
+    runsIn: 'activity',
+    outputs: {
+      CompliantNodeIds: 'StringList',
+      NonCompliantNodeIds: 'StringList',
+      UnreportedNodeIds: 'StringList',
+      CompliantCount: 'Integer',
+      NonCompliantCount: 'Integer',
+      UnreportedCount: 'Integer',
+      Summary: 'MapList',
+    },
+    selectableOutputs: false,
+    defaultTimeoutSeconds: 600,
+    heartbeatSeconds: 60,
+    summary: 'report the patch compliance of managed nodes (Drover addition)',
   },
 };
 

@@ -372,6 +372,24 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
     required: ['Message'],
     outputs: { Message: 'String' },
   },
+  'drover:patchCompliance': {
+    summary: 'Report the patch compliance of managed nodes: those an AWS-RunPatchBaseline command ran on, or those of Targets/InstanceIds (Drover addition).',
+    inputs: {
+      CommandId: str('An AWS-RunPatchBaseline command (aws:runCommand CommandId): report its nodes, each with the state that command recorded.'),
+      InstanceIds: strList('Nodes to report (their latest state).'),
+      Targets: mapList('[{Key: tag:<key>, Values: [...]}] selecting the nodes to report (their latest state).'),
+    },
+    constraints: [exactlyOneOf('CommandId', 'InstanceIds', 'Targets')],
+    outputs: {
+      CompliantNodeIds: 'StringList',
+      NonCompliantNodeIds: 'StringList',
+      UnreportedNodeIds: 'StringList',
+      CompliantCount: 'Integer',
+      NonCompliantCount: 'Integer',
+      UnreportedCount: 'Integer',
+      Summary: 'MapList',
+    },
+  },
 };
 
 /** Every action name the schema knows, sorted. */

@@ -95,9 +95,18 @@ export const SA_RUNBOOK = defineSearchAttributeKey('DroverRunbook', SearchAttrib
 export const SA_PLAN_HASH = defineSearchAttributeKey('DroverPlanHash', SearchAttributeType.KEYWORD);
 export const SA_TRIGGER = defineSearchAttributeKey('DroverTrigger', SearchAttributeType.KEYWORD);
 export const SA_STATUS = defineSearchAttributeKey('DroverStatus', SearchAttributeType.KEYWORD);
+/** Run Command: on a command and on each of its invocations (child workflows). */
+export const SA_COMMAND_ID = defineSearchAttributeKey('DroverCommandId', SearchAttributeType.KEYWORD);
+
+/** Managed nodes (the registry's `drover-node/<id>` workflows): `key=value` of each tag, platformType, agent version. */
+export const SA_NODE_TAGS = defineSearchAttributeKey('DroverNodeTags', SearchAttributeType.KEYWORD_LIST);
+export const SA_NODE_PLATFORM = defineSearchAttributeKey('DroverNodePlatform', SearchAttributeType.KEYWORD);
+export const SA_AGENT_VERSION = defineSearchAttributeKey('DroverAgentVersion', SearchAttributeType.KEYWORD);
+/** Patch compliance (the `drover-patch/<id>` workflows, which also carry DroverNodeTags): COMPLIANT or NON_COMPLIANT. */
+export const SA_PATCH_COMPLIANCE = defineSearchAttributeKey('DroverPatchCompliance', SearchAttributeType.KEYWORD);
 
 /** Every search attribute Drover needs registered on the namespace. */
-export const SEARCH_ATTRIBUTES = [SA_RUNBOOK, SA_PLAN_HASH, SA_TRIGGER, SA_STATUS] as const;
+export const SEARCH_ATTRIBUTES = [SA_RUNBOOK, SA_PLAN_HASH, SA_TRIGGER, SA_STATUS, SA_COMMAND_ID, SA_NODE_TAGS, SA_NODE_PLATFORM, SA_AGENT_VERSION, SA_PATCH_COMPLIANCE] as const;
 
 export const DEFAULT_TASK_QUEUE = 'drover';
 
@@ -144,4 +153,32 @@ export const FAILURE_TYPES = {
 export const SUPPORT_ACTIVITIES = {
   loadRunbook: 'drover:loadRunbook',
   awsContext: 'drover:awsContext',
+  /** Publishes a NotifyRequest to SNS (best effort). */
+  notify: 'drover:notify',
 } as const;
+
+/** What Drover publishes to an execution's SNS topic (JSON), and aws:approve to its NotificationArn. */
+export interface NotificationMessage {
+  event: 'ExecutionStatusChanged' | 'StepFailed' | 'ApprovalRequested';
+  /** Counts the execution's messages from 1: SNS does not keep order, subscribers can. */
+  seq: number;
+  runbook: string;
+  executionId: string;
+  /** The execution's new status; for StepFailed the step's (Failed or TimedOut). */
+  status: Status;
+  step?: string;
+  failureMessage?: string;
+  /** ApprovalRequested: the step's Message, approvers and approvals needed. */
+  message?: string;
+  approvers?: string[];
+  minRequiredApprovals?: number;
+  /** Workflow time of the change, ISO 8601. */
+  time: string;
+  /** The execution in the Temporal UI; added by the activity, which knows the UI's address. */
+  link?: string;
+}
+
+export interface NotifyRequest {
+  topicArn: string;
+  message: NotificationMessage;
+}

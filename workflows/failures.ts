@@ -47,6 +47,11 @@ export function classifyStepFailure(err: unknown): StepFailure {
   if (err instanceof StepTimeoutError) return { status: 'TimedOut', type: 'TimedOut', message: err.message };
   if (err instanceof StepError) return { status: 'Failed', type: err.type, message: err.message };
   const cause = innermost(err);
+  // Temporal stops retrying a transient error (throttling, HTTP 5xx) when the next try would
+  // start after the step's timeout: the step ran out of time, whatever the last try said.
+  if (err instanceof ActivityFailure && err.retryState === 'TIMEOUT' && cause instanceof ApplicationFailure) {
+    return { status: 'TimedOut', type: 'TimedOut', message: `the step timed out retrying: ${cause.message}` };
+  }
   if (cause instanceof TimeoutFailure) {
     return { status: 'TimedOut', type: 'TimedOut', message: `the step timed out (${cause.timeoutType ?? 'timeout'})` };
   }

@@ -32,6 +32,8 @@ import { classifyStepFailure, type StepFailure } from './failures';
 import { runAction, type StepOutcome } from './actions';
 import { ApprovalDesk } from './actions/approval';
 import { fetchAwsContext } from './actions/activity';
+import { Notifier } from './notifications';
+import { secretValues } from '../lang/redact';
 
 /** How a sequence of steps (the main steps, or one pass of a loop body) ended. */
 export type SequenceEnd =
@@ -45,6 +47,7 @@ const CANCEL_PATH_LIMIT_MS = 120_000;
 export class Interpreter {
   readonly tracker: ExecutionTracker;
   readonly desk: ApprovalDesk;
+  readonly notifier: Notifier;
   readonly variables: Record<string, unknown> = {};
   readonly stepOutputs: Record<string, Record<string, unknown>> = {};
   readonly executionId: string;
@@ -62,6 +65,7 @@ export class Interpreter {
     this.executionId = workflowInfo().workflowId;
     this.tracker = new ExecutionTracker(plan, this.executionId, new Date());
     this.desk = new ApprovalDesk(this);
+    this.notifier = new Notifier({ runbook: plan.name, executionId: this.executionId }, input.notifyTopicArn, secretValues(plan.parameters, parameters));
     for (const [name, spec] of Object.entries(plan.variables)) this.variables[name] = spec.default;
   }
 
@@ -105,6 +109,8 @@ export class Interpreter {
     if (this.tracker.setStatus(to, new Date()) && workflowInfo().typedSearchAttributes.get(SA_RUNBOOK) !== undefined) {
       upsertSearchAttributes([{ key: SA_STATUS, value: to }]);
     }
+    // Also the first InProgress, which the tracker starts in: subscribers hear of the start.
+    this.notifier.statusChanged(to, this.tracker.state.failureMessage);
     this.publish();
   }
 
@@ -119,6 +125,7 @@ export class Interpreter {
     } catch (err) {
       if (isCancellation(err) && this.cancelRequested) {
         await this.runCancelPath();
+        await this.notifier.flush();
         throw err;
       }
       throw err;
@@ -134,6 +141,7 @@ export class Interpreter {
     this.tracker.state.outputs = result.outputs;
     if (result.failureMessage) this.tracker.state.failureMessage = result.failureMessage;
     this.setStatus(status);
+    await this.notifier.flush();
     await condition(allHandlersFinished);
     if (status !== 'Success') {
       throw ApplicationFailure.create({
@@ -163,7 +171,9 @@ export class Interpreter {
           name = outcome.jump;
           continue;
         }
-        if (step.isEnd) return { kind: 'end' };
+        // A branch's chosen step wins over isEnd, which ends the run only when nothing was
+        // chosen (AWS's advice for branches; compiler/flow-graph.ts reads it the same way).
+        if (step.isEnd && outcome.next === undefined) return { kind: 'end' };
         name = outcome.next !== undefined ? outcome.next : step.next;
         continue;
       }
@@ -227,6 +237,7 @@ export class Interpreter {
       record.failureMessage = failure.message;
     }
     this.tracker.setStepStatus(step.name, status, new Date());
+    if (failure && (status === 'Failed' || status === 'TimedOut')) this.notifier.stepFailed(step.name, status, failure.message);
     if (this.tracker.state.status === 'Waiting') this.setStatus('InProgress');
     this.publish();
   }

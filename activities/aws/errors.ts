@@ -39,9 +39,14 @@ export type AwsErrorKind = 'throttling' | 'transient' | 'final';
 
 export function classifyAwsError(err: unknown): { kind: AwsErrorKind; code: string; message: string; status?: number } {
   const e = (err ?? {}) as SdkError;
-  const code = e.name && e.name !== 'Error' ? e.name : (e.code ?? 'Error');
-  const message = e.message ?? String(err);
+  let code = e.name && e.name !== 'Error' ? e.name : (e.code ?? 'Error');
+  let message = e.message ?? String(err);
   const status = e.$metadata?.httpStatusCode;
+  if (status !== undefined && status >= 500 && (code === 'SyntaxError' || code === 'Error' || code === 'UnknownError')) {
+    // An answer that is not AWS's error format (an emulator's HTML error page, a proxy).
+    code = `HTTP${status}`;
+    message = `the service answered HTTP ${status} without an AWS error`;
+  }
   if (THROTTLING.has(code) || e.$retryable?.throttling || status === 429) return { kind: 'throttling', code, message, status };
   if (TRANSIENT.has(code) || (status !== undefined && status >= 500) || NETWORK.has(code) || (e.code && NETWORK.has(e.code))) {
     return { kind: 'transient', code, message, status };

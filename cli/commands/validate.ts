@@ -2,7 +2,9 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BUILTIN_CATALOG } from '../../lang/catalog';
-import { loadAndCompile } from '../../compiler/load';
+import { loadAndCompileAny } from '../../compiler/command/load';
+import { baselineSetDiagnostics } from '../../compiler/baseline/load';
+import type { PatchBaseline } from '../../patch/baseline';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../../compiler/diagnostic';
 import { conformance, formatConformance } from '../../compiler/conformance';
 import { CliError, EXIT } from '../errors';
@@ -29,31 +31,35 @@ function expand(paths: string[]): string[] {
 export function registerValidateCommands(program: Command): void {
   program
     .command('validate')
-    .description('check runbooks; print every problem as file:line:col')
-    .argument('<paths...>', 'runbook files or folders')
+    .description('check runbooks, Command documents (told apart by schemaVersion) and patch baselines; print every problem as file:line:col')
+    .argument('<paths...>', 'runbook, Command document or patch baseline files, or folders')
     .option('--json', 'print diagnostics as JSON')
     .action(async (paths: string[], opts: { json?: boolean }) => {
       const all: Diagnostic[] = [];
       const files = expand(paths);
+      const baselines: PatchBaseline[] = [];
       for (const file of files) {
-        const { diagnostics } = await loadAndCompile(file, BUILTIN_CATALOG);
-        all.push(...diagnostics);
+        const compiled = await loadAndCompileAny(file, BUILTIN_CATALOG);
+        all.push(...compiled.diagnostics);
+        if (compiled.kind === 'baseline' && compiled.plan) baselines.push(compiled.plan);
       }
+      // Baselines checked together: one per patch group and OS, one default per OS.
+      all.push(...(await baselineSetDiagnostics(baselines)));
       if (opts.json) console.log(JSON.stringify({ files: files.length, diagnostics: all }, null, 2));
       else {
         for (const d of all) console.error(formatDiagnostic(d));
         const errors = all.filter((d) => d.severity === 'error').length;
-        console.error(`${files.length} runbook${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${all.length - errors} warning${all.length - errors === 1 ? '' : 's'}`);
+        console.error(`${files.length} file${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${all.length - errors} warning${all.length - errors === 1 ? '' : 's'}`);
       }
       if (hasErrors(all)) process.exitCode = EXIT.failed;
     });
 
   program
     .command('compile')
-    .description('print the plan a runbook compiles to (canonical JSON)')
+    .description('print the plan a runbook or Command document compiles to (canonical JSON)')
     .argument('<file>')
     .action(async (file: string) => {
-      const { plan, diagnostics } = await loadAndCompile(expand([file])[0]!, BUILTIN_CATALOG);
+      const { plan, diagnostics } = await loadAndCompileAny(expand([file])[0]!, BUILTIN_CATALOG);
       for (const d of diagnostics) console.error(formatDiagnostic(d));
       if (!plan) {
         process.exitCode = EXIT.failed;

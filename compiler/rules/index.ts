@@ -2,6 +2,7 @@
 // (see its file for the why); all run on every document so that every problem is reported
 // at once.
 import { checkActions } from './actions';
+import { checkAwsApi } from './aws-api';
 import { checkCancelTargets } from './cancel-targets';
 import type { Rule } from './context';
 import { checkCycles } from './cycles';
@@ -35,5 +36,6 @@ export const SEMANTIC_RULES: readonly Rule[] = [
   checkStepOutputs,
   checkSelectors,
   checkScriptRuntime,
+  checkAwsApi,
   checkTimeouts,
 ];

@@ -6,6 +6,8 @@ import { inject } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { createDroverWorker } from '../../worker';
+import { registryDirectory } from '../../activities/run-command/registry-directory';
+import type { ActivityDeps } from '../../activities';
 import { DroverClient } from '../../client';
 import { sandboxAwsEnv } from '../../devstack/moto';
 
@@ -39,23 +41,26 @@ export interface TestStack {
 }
 
 /** A worker polling a fresh task queue on the shared dev server, and a client for it. */
-export async function startStack(opts: { prefix: string; runbookDirs?: string[] }): Promise<TestStack> {
+export async function startStack(opts: { prefix: string; runbookDirs?: string[]; activityDeps?: Partial<ActivityDeps> }): Promise<TestStack> {
   quietRuntime();
   useSandboxAws();
   const address = inject('temporalAddress');
   const taskQueue = uniqueQueue(opts.prefix);
   const nativeConnection = await NativeConnection.connect({ address });
   const runbookDirs = opts.runbookDirs ?? [REPO_RUNBOOKS, FIXTURE_RUNBOOKS];
+  const connection = await Connection.connect({ address });
+  const temporal = new Client({ connection, namespace: 'default' });
   const { worker } = await createDroverWorker({
     connection: nativeConnection,
     namespace: 'default',
     taskQueue,
     runbookDirs,
     workflowBundlePath: inject('workflowBundlePath'),
+    // Run Command resolves targets in the node registry: this server's, not the environment's.
+    activityDeps: { ...opts.activityDeps, runCommand: { nodes: registryDirectory(temporal), ...opts.activityDeps?.runCommand } },
   });
   const running = worker.run();
-  const connection = await Connection.connect({ address });
-  const client = new DroverClient(new Client({ connection, namespace: 'default' }), { taskQueue, runbookDirs });
+  const client = new DroverClient(temporal, { taskQueue, runbookDirs });
   return {
     taskQueue,
     client,

@@ -101,7 +101,7 @@ export class ApprovalDesk {
   }
 
   async approve(step: PlanStep): Promise<StepOutcome> {
-    const inputs = this.ip.inputsOf(step) as { Approvers?: unknown; MinRequiredApprovals?: unknown; Message?: unknown };
+    const inputs = this.ip.inputsOf(step) as { Approvers?: unknown; MinRequiredApprovals?: unknown; Message?: unknown; NotificationArn?: unknown };
     const approvers = (Array.isArray(inputs.Approvers) ? inputs.Approvers : [inputs.Approvers]).filter(
       (a): a is string => typeof a === 'string' && a.length > 0,
     );
@@ -116,6 +116,7 @@ export class ApprovalDesk {
     const approved = () => decisions.filter((d) => d.decision === 'Approved').length >= min;
     const rejected = () => decisions.some((d) => d.decision === 'Rejected');
     this.enterWaiting(step, waiting);
+    if (typeof inputs.NotificationArn === 'string' && inputs.NotificationArn) this.ip.notifier.approvalRequested(inputs.NotificationArn, waiting);
     const ms = stepTimeoutMs(this.ip, step)!;
     let decided: boolean;
     try {

@@ -10,6 +10,7 @@ import { runLoop } from './loop';
 import { runUpdateVariable } from './variables';
 import { runChildAutomation } from './child';
 import { runActivityAction } from './activity';
+import { runRunCommand } from './run-command';
 
 export type { StepOutcome } from './outcome';
 
@@ -34,6 +35,8 @@ export async function runAction(ip: Interpreter, step: PlanStep, attempt: number
       return runUpdateVariable(ip, step);
     case 'aws:executeAutomation':
       return runChildAutomation(ip, step, attempt, run);
+    case 'aws:runCommand':
+      return runRunCommand(ip, step, attempt, run);
     default:
       throw new StepError(`no workflow implementation for ${step.action}`, 'UnsupportedAction');
   }

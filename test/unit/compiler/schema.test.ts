@@ -40,7 +40,7 @@ describe('runbook JSON Schema', () => {
     expect(schema.$defs.step!.allOf).toHaveLength(SCHEMA_ACTIONS.length);
   });
 
-  it('covers every action SSM documents, plus drover:log, and every action of the builtin catalog', () => {
+  it('covers every action SSM documents, plus Drover\'s own, and every action of the builtin catalog', () => {
     expect(SCHEMA_ACTIONS).toEqual(
       [
         'aws:approve',
@@ -67,6 +67,7 @@ describe('runbook JSON Schema', () => {
         'aws:updateVariable',
         'aws:waitForAwsResourceProperty',
         'drover:log',
+        'drover:patchCompliance',
       ].sort(),
     );
     for (const action of Object.keys(BUILTIN_CATALOG)) expect(SCHEMA_ACTIONS).toContain(action);

@@ -1,0 +1,40 @@
+// The node registry's contract: one long-lived workflow per managed node, `drover-node/<id>`,
+// whose memo holds the node's registration (task queue, tags, facts) and whose search
+// attributes make it findable by tag. Liveness is not in it: it is read from Temporal's
+// own worker heartbeats, which never touch a workflow history. Pure; imported by the
+// registration workflow, the agent and the client.
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { NodeInfo } from '../agent/protocol';
+
+/** The workflow type (a named export of the worker's bundle; the colon keeps it apart from runbook names). */
+export const NODE_WORKFLOW_TYPE = 'drover:node';
+
+export function nodeWorkflowId(nodeId: string): string {
+  return `drover-node/${nodeId}`;
+}
+
+/** What an agent says about itself when it starts. */
+export interface NodeRegistration {
+  nodeId: string;
+  taskQueue: string;
+  tags: Record<string, string>;
+  facts: NodeInfo['facts'];
+  /** How often the agent's worker heartbeats (seconds): liveness allows a few missed beats. */
+  heartbeatSeconds: number;
+  registeredAt: string;
+  /** Hash of everything above but registeredAt: an unchanged node registers without a signal. */
+  hash: string;
+}
+
+/** The memo key of the registration. */
+export const NODE_MEMO_KEY = 'node';
+
+export const registerNodeSignal = defineSignal<[NodeRegistration]>('drover.node.register');
+export const deregisterNodeSignal = defineSignal('drover.node.deregister');
+export const nodeRegistrationQuery = defineQuery<NodeRegistration>('drover.node.registration');
+
+/** `role=web`: how a tag is kept in the DroverNodeTags keyword list. */
+export const tagKeyword = (key: string, value: string): string => `${key}=${value}`;
+
+/** Continue-as-new well before Temporal's warnings (10,240 events): a registration costs ~6 events. */
+export const NODE_HISTORY_LIMIT = 1000;
