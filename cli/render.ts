@@ -13,8 +13,9 @@ const COLOR: Record<Status, (s: string) => string> = {
   Failed: pc.red,
 };
 
-export function colorStatus(status: Status): string {
-  return COLOR[status](status);
+export function colorStatus(status: Status | string): string {
+  const paint = COLOR[status as Status] as ((s: string) => string) | undefined;
+  return paint ? paint(status) : status;
 }
 
 function value(v: unknown): string {

@@ -34,6 +34,7 @@ import {
   type ExecutionState,
 } from '../workflows/definitions';
 import { taskQueue as defaultTaskQueue, temporalTarget } from './config';
+import { listExecutions, type ExecutionSummary, type ListFilter } from './executions';
 import { defaultRunbookDirs, findRunbook } from '../compiler/find-runbook';
 
 export class RunbookInvalidError extends Error {
@@ -222,6 +223,11 @@ export class DroverClient {
       }
       throw err;
     }
+  }
+
+  /** Executions by runbook and status, newest first (only those started with Drover's search attributes). */
+  list(filter: ListFilter = {}): Promise<ExecutionSummary[]> {
+    return listExecutions(this.client, filter);
   }
 
   /**

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { DroverClient } from '../../client';
-import type { ExecutionState } from '../../workflows/definitions';
+import type { ExecutionState, Status } from '../../workflows/definitions';
 import { collectParam } from '../params';
-import { EXIT } from '../errors';
-import { LineProgress, LiveProgress, renderState } from '../render';
+import { CliError, EXIT } from '../errors';
+import { colorStatus, LineProgress, LiveProgress, renderState } from '../render';
 
 interface RunOptions {
   param?: Record<string, unknown>;
@@ -56,6 +56,28 @@ export function registerRunCommands(program: Command): void {
         const final = await followExecution(client, started.executionId, !!opts.json);
         if (opts.json) console.log(JSON.stringify(final, null, 2));
         if (final.status !== 'Success') process.exitCode = EXIT.failed;
+      } finally {
+        await client.close();
+      }
+    });
+
+  program
+    .command('list')
+    .description('list executions, newest first')
+    .option('--runbook <name>', 'only this runbook')
+    .option('--status <status>', 'only this status (Pending, InProgress, Waiting, Success, TimedOut, Cancelling, Cancelled, Failed)')
+    .option('--limit <n>', 'at most this many', '50')
+    .option('--json', 'print JSON')
+    .action(async (opts: { runbook?: string; status?: string; limit: string; json?: boolean }) => {
+      const statuses = ['Pending', 'InProgress', 'Waiting', 'Success', 'TimedOut', 'Cancelling', 'Cancelled', 'Failed'];
+      if (opts.status && !statuses.includes(opts.status)) throw new CliError(`--status must be one of ${statuses.join(', ')}`, EXIT.usage);
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1) throw new CliError('--limit must be a positive integer', EXIT.usage);
+      const client = await DroverClient.connect();
+      try {
+        const rows = await client.list({ ...(opts.runbook ? { runbook: opts.runbook } : {}), ...(opts.status ? { status: opts.status as Status } : {}), limit });
+        if (opts.json) console.log(JSON.stringify(rows, null, 2));
+        else for (const r of rows) console.log(`${r.startTime.slice(0, 19).replace('T', ' ')}  ${colorStatus(r.status as Status).padEnd(20)} ${r.executionId}${r.trigger ? `  (${r.trigger})` : ''}`);
       } finally {
         await client.close();
       }

@@ -139,6 +139,28 @@ describe('step semantics', () => {
     expect(child.parentExecution?.workflowId).toBe(executionId);
   });
 
+  it('lists executions by runbook and status through visibility', async () => {
+    const ok = await stack.client.start('branch', { parameters: { Environment: 'dev' } });
+    await stack.client.result(ok.executionId);
+    const failed = await stack.client.start('approval');
+    await waitFor(failed.executionId, (s) => s.status === 'Waiting');
+    await stack.client.reject(failed.executionId, { approver: 'ops-lead' });
+    await stack.client.result(failed.executionId);
+    // Visibility is eventually consistent: poll until both are indexed with their final status.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const successes = await stack.client.list({ runbook: 'branch', status: 'Success', limit: 500 });
+      const failures = await stack.client.list({ runbook: 'approval', status: 'Failed', limit: 500 });
+      if (successes.some((e) => e.executionId === ok.executionId) && failures.some((e) => e.executionId === failed.executionId)) {
+        expect(successes.every((e) => e.runbook === 'branch' && e.status === 'Success')).toBe(true);
+        expect(failures.find((e) => e.executionId === failed.executionId)).toMatchObject({ trigger: 'client', status: 'Failed' });
+        break;
+      }
+      if (Date.now() > deadline) throw new Error('executions never appeared in the listing');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  });
+
   it('a bad parameter is refused before anything starts', async () => {
     const key = `bad-param-${Date.now()}`;
     await expect(stack.client.start('branch', { parameters: { Environment: 'qa' }, idempotencyKey: key })).rejects.toThrow(InvalidParametersError);
