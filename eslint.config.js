@@ -30,6 +30,17 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS where a loader insists on require() (client/codec/failure-converter.cjs).
+    files: ['**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', exports: 'writable', module: 'writable' },
+    },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['workflows/**/*.ts', 'lang/**/*.ts'],
     rules: {
       'no-restricted-imports': [

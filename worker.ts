@@ -4,10 +4,12 @@
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { createActivities, type ActivityDeps } from './activities';
 import { temporalTarget, taskQueue as defaultTaskQueue } from './client/config';
 import { ensureSearchAttributes } from './client/search-attributes';
 import { defaultRunbookDirs } from './compiler/find-runbook';
+import { describePayloadEncryption, droverDataConverter, droverPayloadCodec } from './client/codec/data-converter';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
@@ -24,13 +26,20 @@ export interface DroverWorkerOptions {
   tune?: Partial<WorkerOptions>;
   /** Activity dependencies to override (tests inject AWS fault hooks here). */
   activityDeps?: Partial<ActivityDeps>;
+  /**
+   * Default: droverDataConverter() (payload encryption when DROVER_PAYLOAD_KEYS is set). Its
+   * failureConverterPath goes into the bundle this worker builds; a prebuilt bundle must
+   * have been built with it, or the workflow's own failure messages stay in clear.
+   */
+  dataConverter?: DataConverter;
 }
 
 /** Bundles the workflow code without webpack's chatter (warnings and errors still show). */
-async function bundleQuietly(): Promise<{ code: string }> {
+async function bundleQuietly(failureConverterPath?: string): Promise<{ code: string }> {
   const silent = () => {};
   return bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
+    ...(failureConverterPath ? { failureConverterPath } : {}),
     logger: { log: silent, trace: silent, debug: silent, info: silent, warn: (m) => console.warn(m), error: (m) => console.error(m) },
   });
 }
@@ -38,6 +47,8 @@ async function bundleQuietly(): Promise<{ code: string }> {
 export async function createDroverWorker(opts: DroverWorkerOptions = {}): Promise<{ worker: Worker; close: () => Promise<void> }> {
   const target = temporalTarget();
   const namespace = opts.namespace ?? target.namespace;
+  // Before connecting: a bad key configuration fails fast.
+  const dataConverter = opts.dataConverter ?? droverDataConverter();
   let connection = opts.connection;
   let owned = false;
   if (!connection) {
@@ -58,8 +69,9 @@ export async function createDroverWorker(opts: DroverWorkerOptions = {}): Promis
     connection,
     namespace,
     taskQueue: opts.taskQueue ?? defaultTaskQueue(),
-    workflowBundle: bundlePath ? { codePath: bundlePath } : await bundleQuietly(),
+    workflowBundle: bundlePath ? { codePath: bundlePath } : await bundleQuietly(dataConverter.failureConverterPath),
     activities: createActivities(deps),
+    dataConverter,
     ...opts.tune,
   });
   return {
@@ -73,6 +85,7 @@ export async function createDroverWorker(opts: DroverWorkerOptions = {}): Promis
 /** Runs a worker until a shutdown signal. */
 export async function runWorker(opts: DroverWorkerOptions = {}): Promise<void> {
   const { worker, close } = await createDroverWorker(opts);
+  if (droverPayloadCodec()) console.error(`drover worker: payloads ${describePayloadEncryption()}`);
   console.error(`drover worker: polling task queue ${worker.options.taskQueue} on namespace ${worker.options.namespace}`);
   try {
     await worker.run();

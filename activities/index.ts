@@ -38,7 +38,7 @@ export function createActivities(deps: ActivityDeps): Record<string, ActivityFn>
   const catalog = deps.catalog ?? BUILTIN_CATALOG;
   const support = createSupportActivities({ catalog, runbookDirs: deps.runbookDirs });
   return {
-    'aws:executeScript': createExecuteScript({ python: deps.python ?? defaultPython() }),
+    'aws:executeScript': createExecuteScript({ python: deps.python ?? defaultPython(), clients: deps.aws?.clients ?? new AwsClients() }),
     'drover:log': logMessage,
     ...createAwsActivities(deps.aws),
     ...createRunCommandActivities({ clients: deps.aws?.clients ?? new AwsClients(), ...deps.runCommand }),

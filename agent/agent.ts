@@ -10,6 +10,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { AwsClients } from '../activities/aws/clients';
 import { temporalTarget, taskQueue as registryTaskQueue } from '../client/config';
 import { ensureSearchAttributes } from '../client/search-attributes';
+import { droverDataConverter } from '../client/codec/data-converter';
 import { readAgentConfig } from './config';
 import { collectFacts, type NodeFacts } from './facts';
 import { defaultStateDir, loadIdentity } from './identity';
@@ -69,6 +70,8 @@ export async function createAgent(opts: AgentOptions = {}): Promise<Agent> {
   const taskQueue = nodeTaskQueue(nodeId);
 
   const target = temporalTarget();
+  // Payload encryption as the Drover worker's: commands, parameters and output are payloads.
+  const dataConverter = droverDataConverter();
   const opened: Array<() => Promise<void>> = [];
   const journal = InvocationJournal.open(stateDir);
   opened.push(async () => journal.close());
@@ -79,7 +82,7 @@ export async function createAgent(opts: AgentOptions = {}): Promise<Agent> {
     if (!client) {
       const connection = await Connection.connect(target.connectionOptions);
       opened.push(() => connection.close());
-      client = new Client({ connection, namespace: target.namespace });
+      client = new Client({ connection, namespace: target.namespace, dataConverter });
       await ensureSearchAttributes(connection, target.namespace);
     }
     const { changed } = await registerNode(
@@ -99,6 +102,7 @@ export async function createAgent(opts: AgentOptions = {}): Promise<Agent> {
       namespace: client.options.namespace,
       taskQueue,
       identity: `drover-agent/${nodeId}@${hostname()}`,
+      dataConverter,
       activities: {
         [AGENT_ACTIVITIES.runInvocation]: createRunInvocation({
           nodeId,

@@ -1,6 +1,7 @@
 // Exit codes of the drover command, and how errors reach the terminal.
 import { formatDiagnostic } from '../compiler/diagnostic';
 import { InvalidParametersError, RunbookInvalidError, RunbookNotFoundError } from '../client';
+import { PayloadKeyConfigError } from '../client/codec/keys';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -24,7 +25,7 @@ export function reportError(err: unknown): number {
     console.error(`error: ${err.message}`);
     return EXIT.usage;
   }
-  if (err instanceof RunbookNotFoundError) {
+  if (err instanceof RunbookNotFoundError || err instanceof PayloadKeyConfigError) {
     console.error(`error: ${err.message}`);
     return EXIT.usage;
   }
@@ -33,6 +34,10 @@ export function reportError(err: unknown): number {
     return err.exitCode;
   }
   const e = err as { code?: string; message?: string; details?: string };
+  if (/Unknown encoding: binary\/encrypted/.test(String(e?.message))) {
+    console.error('error: these payloads are encrypted; set DROVER_PAYLOAD_KEYS (or DROVER_PAYLOAD_KEY_FILE) to the keys they were written with');
+    return EXIT.failed;
+  }
   if (e?.code === 'ECONNREFUSED' || /connect|UNAVAILABLE|transport/i.test(String(e?.message))) {
     console.error(`error: cannot reach Temporal (${e.message}); start it with \`drover dev\` or set TEMPORAL_ADDRESS`);
     return EXIT.failed;

@@ -10,6 +10,7 @@ import { registerDevCommand } from './commands/dev';
 import { registerRunCommandCommands } from './commands/send-command';
 import { registerAgentCommands } from './commands/agent';
 import { registerPatchCommands } from './commands/patch';
+import { registerCodecServerCommand } from './commands/codec-server';
 
 const program = new Command('drover')
   .description('Durable runbook automation: SSM Automation runbooks on Temporal')
@@ -24,6 +25,7 @@ registerDevCommand(program);
 registerRunCommandCommands(program);
 registerAgentCommands(program);
 registerPatchCommands(program);
+registerCodecServerCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -38,6 +38,7 @@ import { parseRate } from '../workflows/run-command/rate-control';
 import { parseSelection } from '../workflows/run-command/target-spec';
 import type { InvocationStatus, OutputDestination } from '../agent/protocol';
 import { taskQueue as defaultTaskQueue, temporalTarget } from './config';
+import { droverDataConverter } from './codec/data-converter';
 
 export type { CommandSummary, RunCommandResult, InvocationRecord, TargetSpec, NotificationConfig } from '../workflows/run-command/contract';
 
@@ -146,8 +147,9 @@ export class CommandClient {
 
   static async connect(options: CommandClient['options'] = {}): Promise<CommandClient> {
     const target = temporalTarget();
+    const dataConverter = droverDataConverter();
     const connection = await Connection.connect(target.connectionOptions);
-    return new CommandClient(new Client({ connection, namespace: target.namespace }), options);
+    return new CommandClient(new Client({ connection, namespace: target.namespace, dataConverter }), options);
   }
 
   async close(): Promise<void> {

@@ -34,6 +34,7 @@ import {
   type ExecutionState,
 } from '../workflows/definitions';
 import { taskQueue as defaultTaskQueue, temporalTarget } from './config';
+import { droverDataConverter } from './codec/data-converter';
 import { listExecutions, type ExecutionSummary, type ListFilter } from './executions';
 import { defaultRunbookDirs, findRunbook } from '../compiler/find-runbook';
 
@@ -120,8 +121,9 @@ export class DroverClient {
   /** Connects with Temporal's environment configuration. */
   static async connect(options: DroverClient['options'] = {}): Promise<DroverClient> {
     const target = temporalTarget();
+    const dataConverter = droverDataConverter();
     const connection = await Connection.connect(target.connectionOptions);
-    return new DroverClient(new Client({ connection, namespace: target.namespace }), options);
+    return new DroverClient(new Client({ connection, namespace: target.namespace, dataConverter }), options);
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,8 @@ export interface TemplateSite {
   pointer: string;
   /** The step whose inputs hold the text; absent for assumeRole. */
   step?: StepOutline;
+  /** The step input (top-level key of `inputs`) that holds the text. */
+  input?: string;
   /**
    * True inside an aws:executeScript `Script`: scripts legitimately hold literal `{{ x }}`
    * (format strings, templates), so a reference that resolves to nothing is a warning.
@@ -25,7 +27,7 @@ export function* templateSites(outline: RunbookOutline): Generator<TemplateSite>
       if (step.action === 'aws:loop' && key === 'Steps') continue;
       const base = joinPointer(step.pointer, 'inputs', key);
       const lenient = step.action === 'aws:executeScript' && key === 'Script';
-      for (const { text, pointer } of stringsIn(value, base)) yield { text, pointer, step, lenient };
+      for (const { text, pointer } of stringsIn(value, base)) yield { text, pointer, step, input: key, lenient };
     }
   }
 }

@@ -8,28 +8,50 @@ import { sandboxAwsEnv, startMoto } from './moto';
 import { seedSandbox } from './sandbox';
 import { stateDir } from './paths';
 import { isPortOpen } from './ports';
+import { describePayloadEncryption, droverPayloadCodec } from '../client/codec/data-converter';
+import { DEFAULT_CODEC_PORT, startCodecServer, type CodecServer } from '../client/codec/codec-server';
 
 export interface DevOptions {
   port: number;
   uiPort: number;
   motoPort: number;
+  /** The codec server's port, when payloads are encrypted (DROVER_PAYLOAD_KEYS). */
+  codecPort?: number;
 }
 
 export async function runDev(opts: DevOptions): Promise<void> {
-  for (const [what, port] of [['Temporal', opts.port], ['the Temporal UI', opts.uiPort], ['moto', opts.motoPort]] as const) {
+  // With payload keys, the UI decrypts through a codec server of ours (bad keys fail here, first).
+  const codec = droverPayloadCodec();
+  const codecPort = opts.codecPort ?? DEFAULT_CODEC_PORT;
+  const ports: Array<readonly [string, number]> = [['Temporal', opts.port], ['the Temporal UI', opts.uiPort], ['moto', opts.motoPort]];
+  if (codec) ports.push(['the codec server', codecPort]);
+  for (const [what, port] of ports) {
     if (await isPortOpen(port)) {
-      throw new Error(`port ${port} (for ${what}) is in use: is another \`drover dev\` running? Choose other ports with --port/--ui-port/--moto-port`);
+      throw new Error(`port ${port} (for ${what}) is in use: is another \`drover dev\` running? Choose other ports with --port/--ui-port/--moto-port/--codec-port`);
     }
   }
   ensureTools();
   const dir = join(stateDir, 'dev');
   console.error('drover dev: starting Temporal, the sandbox AWS and a worker …');
+  let codecServer: CodecServer | undefined;
+  if (codec) {
+    codecServer = await startCodecServer({ codec, port: codecPort, corsOrigins: [`http://127.0.0.1:${opts.uiPort}`, `http://localhost:${opts.uiPort}`] });
+  }
   const [server, moto] = await Promise.all([
-    startDevServer({ port: opts.port, uiPort: opts.uiPort, dbFile: join(dir, 'temporal.db'), logFile: join(dir, 'temporal.log') }),
+    startDevServer({
+      port: opts.port,
+      uiPort: opts.uiPort,
+      dbFile: join(dir, 'temporal.db'),
+      logFile: join(dir, 'temporal.log'),
+      ...(codecServer ? { uiCodecEndpoint: codecServer.url } : {}),
+    }),
     startMoto({ port: opts.motoPort, logFile: join(dir, 'moto.log') }),
-  ]);
+  ]).catch(async (e: unknown) => {
+    await codecServer?.close();
+    throw e;
+  });
   const stopAll = async () => {
-    await Promise.allSettled([moto.stop(), server.stop()]);
+    await Promise.allSettled([moto.stop(), server.stop(), codecServer?.close()]);
   };
   try {
     const fleet = await seedSandbox(moto.endpoint);
@@ -57,6 +79,7 @@ export async function runDev(opts: DevOptions): Promise<void> {
         `  sandbox AWS  ${moto.endpoint}  (moto; demo fleet: ${fleet.join(', ')})`,
         `  worker       task queue ${worker.options.taskQueue}`,
         agent ? `  agent        node ${agent.nodeId}  (this machine; task queue ${agent.taskQueue})` : '  agent        none',
+        ...(codecServer ? [`  payloads     ${describePayloadEncryption()}; the UI decrypts them through ${codecServer.url}`] : []),
         '',
         '  Next, in another terminal:',
         `    ${addressHint}npx drover run runbooks/hello.yaml -p Name=world --wait`,

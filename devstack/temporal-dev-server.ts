@@ -21,6 +21,8 @@ export interface DevServerOptions {
   startTimeoutMs?: number;
   /** Register Drover's search attributes at start (default true). */
   searchAttributes?: boolean;
+  /** The UI's Remote Codec Endpoint (a codec server), for encrypted payloads. */
+  uiCodecEndpoint?: string;
 }
 
 export interface DevServer {
@@ -44,6 +46,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', namespace, '--log-level', 'warn'];
   if (uiPort === false) args.push('--headless');
   else args.push('--ui-port', String(uiPort));
+  if (uiPort !== false && opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
   if (opts.dbFile) {
     mkdirSync(join(opts.dbFile, '..'), { recursive: true });
     args.push('--db-filename', opts.dbFile);

@@ -18,6 +18,12 @@ export interface ActionInfo {
   heartbeatSeconds?: number;
   /** AWS forbids these actions as the target of `onCancel: step:X`. */
   forbiddenAsCancelTarget?: boolean;
+  /**
+   * Inputs that may hold `{{ ssm-secure:name }}` SecureString references (README
+   * "Secrets"): those named, or every input but the action's own (an AWS API request).
+   * The value is read only where it leaves Drover; anywhere else the compiler refuses it.
+   */
+  secureInputs?: { only: readonly string[] } | { except: readonly string[] };
   /** One line for `drover validate` hints and docs. */
   summary: string;
 }
@@ -74,6 +80,8 @@ export const WORKFLOW_ACTIONS: ActionCatalog = {
     runsIn: 'workflow',
     outputs: { ExecutionId: 'String', Status: 'String', Output: 'StringList' },
     selectableOutputs: false,
+    // The child receives the reference as a parameter value, never the secret.
+    secureInputs: { only: ['RuntimeParameters'] },
     summary: 'run another runbook as a child execution',
   },
 };
@@ -87,6 +95,8 @@ export const ACTIVITY_ACTIONS: ActionCatalog = {
     defaultTimeoutSeconds: 600,
     maxTimeoutSeconds: 600,
     heartbeatSeconds: 15,
+    // Resolved by the activity into the handler's events; never into the script's source.
+    secureInputs: { only: ['InputPayload'] },
     summary: 'run a Python script handler and return its Payload',
   },
   'aws:executeAwsApi': {
@@ -94,6 +104,7 @@ export const ACTIVITY_ACTIONS: ActionCatalog = {
     outputs: {},
     selectableOutputs: true,
     defaultTimeoutSeconds: 300,
+    secureInputs: { except: ['Service', 'Api'] },
     summary: 'call any AWS API operation (boto3 names: Service ec2, Api DescribeInstances)',
   },
   'aws:waitForAwsResourceProperty': {
@@ -102,6 +113,7 @@ export const ACTIVITY_ACTIONS: ActionCatalog = {
     selectableOutputs: false,
     defaultTimeoutSeconds: 3600,
     heartbeatSeconds: 60,
+    secureInputs: { except: ['Service', 'Api', 'PropertySelector', 'DesiredValues'] },
     summary: 'poll an AWS API until a property has one of the desired values',
   },
   'aws:assertAwsResourceProperty': {
@@ -109,6 +121,7 @@ export const ACTIVITY_ACTIONS: ActionCatalog = {
     outputs: {},
     selectableOutputs: false,
     defaultTimeoutSeconds: 300,
+    secureInputs: { except: ['Service', 'Api', 'PropertySelector', 'DesiredValues'] },
     summary: 'fail unless an AWS API property has one of the desired values',
   },
   'aws:changeInstanceState': {
@@ -170,6 +183,8 @@ export const ACTIVITY_ACTIONS: ActionCatalog = {
     selectableOutputs: false,
     defaultTimeoutSeconds: 3600,
     heartbeatSeconds: 60,
+    // Passed on as written: SSM resolves it on the instance, a Drover agent on its node.
+    secureInputs: { only: ['Parameters'] },
     summary: 'run a Command document on managed nodes (Drover agents) and EC2 instances (SSM Run Command)',
   },
   'drover:log': {

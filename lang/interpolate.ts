@@ -56,6 +56,10 @@ export function resolveReference(ref: Reference, scope: Scope): Resolution {
       // Parameter Store references are only valid in parameter defaults, which are resolved
       // before the execution starts; in a step input AWS rejects them, so they never resolve.
       return NOT_FOUND;
+    case 'ssm-secure':
+      // Never here: the plaintext must not enter the workflow (and so its history). The
+      // reference stays verbatim and is resolved where the value leaves Drover.
+      return NOT_FOUND;
   }
 }
 

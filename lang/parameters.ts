@@ -37,9 +37,15 @@ export function baseType(type: ParamType): BaseType {
   return type as BaseType;
 }
 
-/** A `{{ ssm:/path }}` default is resolved from Parameter Store at run time, so it passes as-is. */
+/**
+ * A `{{ ssm:/path }}` default is resolved from Parameter Store at run time, and a
+ * `{{ ssm-secure:/path }}` value only where it is used (README "Secrets"): both pass as-is,
+ * unchecked, since the value they stand for is not known here.
+ */
 export function isParameterStoreReference(value: unknown): value is string {
-  return typeof value === 'string' && soleReference(value)?.kind === 'ssm';
+  if (typeof value !== 'string') return false;
+  const kind = soleReference(value)?.kind;
+  return kind === 'ssm' || kind === 'ssm-secure';
 }
 
 /** Converts a raw value (API strings, string lists, or typed values) to the parameter's type. */

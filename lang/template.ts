@@ -11,7 +11,13 @@ export type Reference =
   | { kind: 'variable'; name: string; raw: string }
   | { kind: 'global'; name: string; raw: string }
   | { kind: 'automation'; name: string; raw: string }
-  | { kind: 'ssm'; path: string; raw: string };
+  | { kind: 'ssm'; path: string; raw: string }
+  /**
+   * A SecureString in Parameter Store, `{{ ssm-secure:/path/name }}` (or `name:version`).
+   * Never resolved by the workflow: the reference text travels through history, and the
+   * activity (or the agent on the node) that hands the value out reads it just in time.
+   */
+  | { kind: 'ssm-secure'; name: string; raw: string };
 
 export type TemplatePart = string | Reference;
 
@@ -37,6 +43,8 @@ function classify(body: string, raw: string): Reference | undefined {
         return /^[A-Za-z0-9_]+$/.test(rest) ? { kind: 'variable', name: rest, raw } : undefined;
       case 'ssm':
         return { kind: 'ssm', path: rest, raw };
+      case 'ssm-secure':
+        return { kind: 'ssm-secure', name: rest, raw };
       default:
         return undefined;
     }

@@ -179,7 +179,7 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
     inputs: {
       DocumentName: str('The runbook name or ARN.'),
       DocumentVersion: str('The runbook version (default: the default version).'),
-      RuntimeParameters: map('The child runbook parameters.'),
+      RuntimeParameters: map('The child runbook parameters; a {{ssm-secure:name}} value is passed on as the reference.'),
       Tags: mapList('Up to 5 tags [{Key, Value}].'),
       TargetLocations: mapList('Accounts and Regions to run in.'),
       TargetMaps: mapList('A list of parameter maps, one child automation each.'),
@@ -192,7 +192,7 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
     outputs: { ExecutionId: 'String', Status: 'String', Output: 'StringList' },
   },
   'aws:executeAwsApi': {
-    summary: 'Call an AWS API operation; its parameters are the other inputs.',
+    summary: 'Call an AWS API operation; its parameters are the other inputs ({{ssm-secure:name}} references among them are read just before the call).',
     inputs: serviceApi,
     required: ['Service', 'Api'],
     apiParameters: true,
@@ -206,7 +206,7 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
       Handler: str('The function to call: a name, or file.function for an attachment.'),
       Script: str('The inline script.'),
       Attachment: str('A file of the runbook\'s files section holding the script.'),
-      InputPayload: map('Passed to the handler as its events argument.'),
+      InputPayload: map('Passed to the handler as its events argument; {{ssm-secure:name}} references arrive as their values.'),
     },
     required: ['Runtime'],
     constraints: [
@@ -288,7 +288,7 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
       DocumentName: str('The Command document name or ARN.'),
       InstanceIds: strList('Up to 50 nodes (or give Targets).', { maxItems: 50 }),
       Targets: mapList('[{Key, Values}] that select the nodes.'),
-      Parameters: map('The Command document parameters.'),
+      Parameters: map('The Command document parameters; {{ssm-secure:name}} references are resolved on the node.'),
       CloudWatchOutputConfig: map('CloudWatch Logs output.'),
       Comment: str('A comment.'),
       DocumentHash: str('The document hash.'),

@@ -33,7 +33,7 @@ const parameterDefinition = (): JsonSchema => ({
   properties: {
     type: parameterType(),
     description: str('What the parameter is for; by convention it starts with (Required) or (Optional).'),
-    default: { description: 'The value when none is given; may be a {{ ssm:/path }} Parameter Store reference.' },
+    default: { description: 'The value when none is given; may be a {{ ssm:/path }} Parameter Store reference, or a {{ ssm-secure:/path }} SecureString reference, resolved only where its value is used.' },
     allowedValues: {
       type: 'array',
       items: { type: ['string', 'number', 'boolean'] },

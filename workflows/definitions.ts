@@ -5,6 +5,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { OutputSpec, Plan } from '../lang/plan';
+import type { ExecutionResume } from './continue-as-new';
 
 /** Step and execution statuses, with AWS's names. */
 export type Status = 'Pending' | 'InProgress' | 'Waiting' | 'Success' | 'TimedOut' | 'Cancelling' | 'Cancelled' | 'Failed';
@@ -19,6 +20,10 @@ export interface ExecutionInput {
   trigger: string;
   /** Optional SNS topic for status-change notifications. */
   notifyTopicArn?: string;
+  /** Set by the interpreter when it continues as new: where and with what the next run goes on. */
+  resume?: ExecutionResume;
+  /** Tuning (tests): events in one run before it continues as new (default 5,000). */
+  continueAsNewAfterEvents?: number;
 }
 
 export interface StepRecord {
@@ -36,6 +41,8 @@ export interface StepRecord {
   outputs?: Record<string, unknown>;
   failureType?: string;
   failureMessage?: string;
+  /** The outputs were left out of this answer to keep it under Temporal's payload limit. */
+  outputsOmitted?: true;
 }
 
 export interface ApprovalDecision {
@@ -67,6 +74,8 @@ export interface ExecutionState {
   outputs: Record<string, unknown>;
   failureMessage?: string;
   waiting?: WaitingFor;
+  /** Set when parts were left out to keep the answer under Temporal's payload limit: what, and why. */
+  truncated?: string;
 }
 
 export interface ExecutionResult {
@@ -74,6 +83,8 @@ export interface ExecutionResult {
   outputs: Record<string, unknown>;
   failureMessage?: string;
   steps: StepRecord[];
+  /** Set when parts were left out to keep the result under Temporal's payload limit: what, and why. */
+  truncated?: string;
 }
 
 export interface DecisionInput {

@@ -38,3 +38,26 @@ export const tagKeyword = (key: string, value: string): string => `${key}=${valu
 
 /** Continue-as-new well before Temporal's warnings (10,240 events): a registration costs ~6 events. */
 export const NODE_HISTORY_LIMIT = 1000;
+
+const isStringRecord = (v: unknown): v is Record<string, string> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+
+/**
+ * Whether a payload is a registration the registry can keep. Anyone who can reach Temporal
+ * can signal the registry, and a handler that throws on a bad payload would fail the
+ * workflow's tasks for good: bad payloads are recognised and ignored instead.
+ */
+export function isNodeRegistration(x: unknown): x is NodeRegistration {
+  if (typeof x !== 'object' || x === null) return false;
+  const r = x as Record<string, unknown>;
+  const facts = r.facts as Record<string, unknown> | null | undefined;
+  return (
+    typeof r.nodeId === 'string' &&
+    typeof r.taskQueue === 'string' &&
+    typeof r.hash === 'string' &&
+    isStringRecord(r.tags) &&
+    typeof facts === 'object' &&
+    facts !== null &&
+    Object.values(facts).every((v) => v === undefined || typeof v === 'string')
+  );
+}

@@ -4,8 +4,10 @@
 // periodic: an idle node costs no events at all.
 import {
   allHandlersFinished,
+  ApplicationFailure,
   condition,
   continueAsNew,
+  log,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -14,6 +16,7 @@ import {
 import { SA_AGENT_VERSION, SA_NODE_PLATFORM, SA_NODE_TAGS } from './definitions';
 import {
   deregisterNodeSignal,
+  isNodeRegistration,
   NODE_HISTORY_LIMIT,
   NODE_MEMO_KEY,
   nodeRegistrationQuery,
@@ -21,11 +24,23 @@ import {
   tagKeyword,
   type NodeRegistration,
 } from './node-contract';
+import { failClearly } from './fail-clearly';
 
-export async function droverNode(registration: NodeRegistration): Promise<void> {
+export function droverNode(registration: NodeRegistration): Promise<void> {
+  return failClearly('the node registration', () => keepRegistration(registration));
+}
+
+async function keepRegistration(registration: NodeRegistration): Promise<void> {
+  if (!isNodeRegistration(registration)) {
+    throw ApplicationFailure.nonRetryable('a node registration needs nodeId, taskQueue, hash, tags (strings) and facts', 'DroverInvalidRegistration');
+  }
   let current = registration;
   let deregistered = false;
   setHandler(registerNodeSignal, (next) => {
+    if (!isNodeRegistration(next)) {
+      log.warn('ignored a malformed registration signal', { nodeId: current.nodeId });
+      return;
+    }
     if (next.hash === current.hash) return;
     current = next;
     upsertSearchAttributes([

@@ -32,6 +32,16 @@ export class Notifier {
     private readonly secrets: readonly string[],
   ) {}
 
+  /** What a continue-as-new carries, so the next run numbers on and does not repeat the status. */
+  get progress(): { seq: number; lastStatus?: Status } {
+    return this.lastStatus ? { seq: this.seq, lastStatus: this.lastStatus } : { seq: this.seq };
+  }
+
+  resumeFrom(p: { seq: number; lastStatus?: Status }): void {
+    this.seq = p.seq;
+    this.lastStatus = p.lastStatus;
+  }
+
   /** The execution's status is now `status` (repeats are ignored). */
   statusChanged(status: Status, failureMessage?: string): void {
     if (status === this.lastStatus) return;

@@ -63,3 +63,22 @@ export const patchStateQuery = defineQuery<PatchStateRecord>('drover.patch.state
 export function isNewer(next: PatchStateRecord, current: PatchStateRecord): boolean {
   return next.operationEndTime > current.operationEndTime;
 }
+
+/**
+ * Whether a payload is a record the patch state workflow can keep (anyone who can reach
+ * Temporal can signal it; a handler that throws would fail its tasks for good).
+ */
+export function isPatchStateRecord(x: unknown): x is PatchStateRecord {
+  if (typeof x !== 'object' || x === null) return false;
+  const r = x as Record<string, unknown>;
+  const tags = r.tags;
+  return (
+    typeof r.nodeId === 'string' &&
+    typeof r.operationEndTime === 'string' &&
+    (r.compliance === 'COMPLIANT' || r.compliance === 'NON_COMPLIANT') &&
+    typeof tags === 'object' &&
+    tags !== null &&
+    !Array.isArray(tags) &&
+    Object.values(tags).every((v) => typeof v === 'string')
+  );
+}

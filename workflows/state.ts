@@ -42,6 +42,15 @@ export class ExecutionTracker {
     };
   }
 
+  /** The tracker of a run that continues an execution: its state as carried over. */
+  static restore(plan: Plan, state: ExecutionState): ExecutionTracker {
+    const t = new ExecutionTracker(plan, state.executionId, new Date(state.startTime));
+    Object.assign(t.state, state);
+    t.records.clear();
+    for (const r of state.steps) t.records.set(r.name, r);
+    return t;
+  }
+
   record(step: string): StepRecord {
     const r = this.records.get(step);
     if (!r) throw new Error(`no step named ${step} in this plan`);

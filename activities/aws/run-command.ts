@@ -3,6 +3,8 @@
 // the activity, followed to its end, and judged as Automation does (the step fails
 // unless the command and every invocation succeeded). Outputs as AWS defines them:
 // CommandId, Status (the command's), ResponseCode and Output (the first invocation's).
+// SecureString references in Parameters go to SSM as written (SSM resolves them on the
+// instance); the worker reads them only to blank their values out of what comes back.
 import { activityInfo, heartbeat, log, sleep } from '@temporalio/activity';
 import { EC2Client, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -12,6 +14,7 @@ import type { ResolvedAwsDeps } from './deps';
 import { awsFailure, classifyAwsError } from './errors';
 import { commandMarker, commentWithMarker, parseRunCommandInputs } from './run-command-input';
 import { runSsmCommand, type SsmCommandProgress, type SsmCommandResult } from './run-command-ssm';
+import { withSecrets } from '../secrets';
 
 /** SSM keeps this much of an invocation's standard output in its API answers; so does Output. */
 export const MAX_OUTPUT_CHARS = 24_000;
@@ -20,9 +23,10 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 const ERROR_EXCERPT_CHARS = 200;
 
 export function createRunCommand(deps: ResolvedAwsDeps) {
-  return async function runCommand(req: ActionRequest): Promise<ActionResult> {
+  return withSecrets(deps.clients, async function runCommand(req: ActionRequest, secrets): Promise<ActionResult> {
     const parsed = parseRunCommandInputs(req.inputs);
     if (!parsed.ok) throw actionFailed(`aws:runCommand: ${parsed.problems.join('; ')}`, { problems: parsed.problems });
+    await secrets.learn(parsed.request.Parameters);
     const info = activityInfo();
     const marker = commandMarker(req);
     const send = { ...parsed.request, Comment: commentWithMarker(parsed.request.Comment, marker) };
@@ -53,7 +57,7 @@ export function createRunCommand(deps: ResolvedAwsDeps) {
     const judged = judgeCommand(result, send.DocumentName!);
     if (!judged.ok) throw actionFailed(judged.message, { commandId: result.commandId, invocations: judged.invocations });
     return { outputs: judged.outputs };
-  };
+  });
 }
 
 export type CommandJudgement =

@@ -1,6 +1,8 @@
 // aws:executeScript with a Python runtime: the script runs in its own process group, so a
 // cancellation or a timeout kills everything it started; the activity heartbeats while it
-// runs, so a crashed worker's attempt is retried elsewhere within seconds.
+// runs, so a crashed worker's attempt is retried elsewhere within seconds. SecureString
+// references in InputPayload reach the handler as their values, and those values are
+// blanked out of the Payload, the failure and the logged output (activities/secrets.ts).
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +12,8 @@ import { activityInfo, cancellationSignal, heartbeat, log } from '@temporalio/ac
 import type { ActionRequest, ActionResult } from '../../workflows/definitions';
 import { selectOutputs } from '../outputs';
 import { actionFailed } from '../errors';
+import type { AwsClients } from '../aws/clients';
+import { withSecrets } from '../secrets';
 
 const RUNNER = fileURLToPath(new URL('./runner.py', import.meta.url));
 const HEARTBEAT_MS = 3000;
@@ -20,6 +24,8 @@ const LOG_TAIL = 4000;
 export interface ScriptDeps {
   /** The Python interpreter for python3.x runtimes. */
   python: string;
+  /** Reads SecureString references of InputPayload (as the runbook's assumeRole). */
+  clients: AwsClients;
 }
 
 interface RunnerResult {
@@ -38,7 +44,7 @@ function killGroup(pid: number | undefined): void {
 }
 
 export function createExecuteScript(deps: ScriptDeps) {
-  return async function executeScript(req: ActionRequest): Promise<ActionResult> {
+  return withSecrets(deps.clients, async function executeScript(req: ActionRequest, secrets): Promise<ActionResult> {
     const { Runtime, Handler, Script, Attachment, InputPayload } = req.inputs as Record<string, unknown>;
     if (typeof Runtime !== 'string' || !/^python3(\.\d+)?$/.test(Runtime)) {
       throw actionFailed(`Runtime ${JSON.stringify(Runtime)} does not run in Drover: only python3.x runtimes do`);
@@ -56,6 +62,8 @@ export function createExecuteScript(deps: ScriptDeps) {
         // AWS passes a string payload through as it is.
       }
     }
+    // After parsing: a value put into JSON text could break it.
+    events = await secrets.resolve(events);
 
     const dir = await mkdtemp(join(tmpdir(), 'drover-script-'));
     const signal = cancellationSignal();
@@ -102,13 +110,13 @@ export function createExecuteScript(deps: ScriptDeps) {
       if (!result.ok) throw actionFailed(`the script raised ${result.error}`, { log: output.trim() });
       const size = Buffer.byteLength(JSON.stringify(result.payload ?? null));
       if (size > MAX_PAYLOAD_BYTES) throw actionFailed(`the handler returned ${size} bytes; a Payload may be at most 100 KB`);
-      if (output.trim()) log.info('script output', { step: req.step, attempt: activityInfo().attempt, output: output.trim() });
+      if (output.trim()) log.info('script output', { step: req.step, attempt: activityInfo().attempt, output: secrets.text(output.trim()) });
       const payload = result.payload ?? {};
       const { outputs, problems } = selectOutputs({ Payload: payload }, req.outputs);
-      for (const p of problems) log.warn('output not set', { step: req.step, problem: p });
+      for (const p of problems) log.warn('output not set', { step: req.step, problem: secrets.text(p) });
       return { outputs: { Payload: payload, ...outputs } };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  };
+  });
 }

@@ -5,10 +5,15 @@
 // S3 or CloudWatch Logs when asked. Never throws for anything a command does: every outcome
 // is an InvocationResult. A command is not idempotent, so the journal makes sure an
 // invocation runs at most once on this node, whatever the dispatcher or a restart does.
+// SecureString references (`{{ ssm-secure:name }}`, in parameter values or in the document)
+// are read here, on the node, with the agent's own AWS credentials: the dispatcher only
+// ever sees the reference, and every value read is blanked out of the output files (before
+// any upload) and of the result.
 import { mkdir, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { cancellationSignal, heartbeat, log } from '@temporalio/activity';
 import type { AwsClients } from '../../activities/aws/clients';
+import { secretScope, type SecretScope } from '../../activities/secrets';
 import { COMMAND_PLUGINS, DEFAULT_EXECUTION_TIMEOUT_SECONDS, MAX_EXECUTION_TIMEOUT_SECONDS, type PlatformType } from '../../lang/command-plugins';
 import type { InvocationJournal } from '../journal';
 import type { CommandPluginPlan, InvocationRequest, InvocationResult, InvocationStatus, PluginResult } from '../protocol';
@@ -56,8 +61,18 @@ export function createRunInvocation(deps: InvocationDeps) {
         startTime,
       );
     }
-    const { values, problems } = checkInvocationParameters(req.document, req.parameters);
+    const { values: given, problems } = checkInvocationParameters(req.document, req.parameters);
     if (problems.length) return failed(req, `invalid parameters, nothing was run:\n${problems.join('\n')}`, startTime);
+    const secrets = secretScope(deps.aws);
+    let values: Record<string, unknown>;
+    let document: InvocationRequest['document'];
+    try {
+      values = await secrets.resolve(given);
+      const inputs = await secrets.resolve(req.document.plugins.map((p) => p.inputs));
+      document = { ...req.document, plugins: req.document.plugins.map((p, i) => ({ ...p, inputs: inputs[i]! })) };
+    } catch (e) {
+      return secrets.value(failed(req, `${secrets.text((e as Error).message)}; nothing was run`, startTime));
+    }
 
     try {
       deps.journal.start(key);
@@ -68,10 +83,11 @@ export function createRunInvocation(deps: InvocationDeps) {
     const dir = join(deps.stateDir, 'orchestration', safeName(req.commandId), safeName(req.nodeId));
     let result: InvocationResult;
     try {
-      result = await runPlugins(deps, req, values, dir, startTime);
+      result = secrets.value(await runPlugins(deps, { ...req, document }, values, dir, startTime, secrets));
     } catch (e) {
-      log.error('invocation failed inside the agent', { commandId: req.commandId, error: (e as Error).message });
-      result = failed(req, `the agent failed while running the command: ${(e as Error).message}`, startTime);
+      const message = secrets.text((e as Error).message);
+      log.error('invocation failed inside the agent', { commandId: req.commandId, error: message });
+      result = failed(req, `the agent failed while running the command: ${message}`, startTime);
     }
     try {
       deps.journal.end(key, result.status, result.responseCode);
@@ -86,7 +102,14 @@ export function createRunInvocation(deps: InvocationDeps) {
   };
 }
 
-async function runPlugins(deps: InvocationDeps, req: InvocationRequest, values: Record<string, unknown>, dir: string, startTime: string): Promise<InvocationResult> {
+async function runPlugins(
+  deps: InvocationDeps,
+  req: InvocationRequest,
+  values: Record<string, unknown>,
+  dir: string,
+  startTime: string,
+  secrets: SecretScope,
+): Promise<InvocationResult> {
   const signal = cancellationSignal();
   const timeoutSeconds = clampTimeout(req.executionTimeoutSeconds);
   const deadline = Date.now() + timeoutSeconds * 1000;
@@ -137,6 +160,8 @@ async function runPlugins(deps: InvocationDeps, req: InvocationRequest, values: 
             onTick,
           });
     const invocationTimedOut = outcome.timedOut && remaining <= ownTimeout;
+    // Before anything reads them: the result, S3 and CloudWatch Logs get the blanked-out text.
+    await Promise.all([secrets.file(outcome.stdoutPath), secrets.file(outcome.stderrPath)]);
     const [out, err] = await Promise.all([readHead(outcome.stdoutPath, MAX_STDOUT_CHARS), readHead(outcome.stderrPath, MAX_STDERR_CHARS)]);
     const uploaded = await uploadOutput(deps.aws, req, { commandId: req.commandId, nodeId: req.nodeId, documentName: req.document.name }, {
       name: plugin.name,

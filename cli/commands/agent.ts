@@ -7,6 +7,7 @@ import { parseTagFlag } from '../../agent/config';
 import { listNodes } from '../../agent/registry';
 import type { NodeInfo } from '../../agent/protocol';
 import { temporalTarget } from '../../client/config';
+import { droverDataConverter } from '../../client/codec/data-converter';
 import { CliError, EXIT } from '../errors';
 
 function collectTag(raw: string, acc: Record<string, string> = {}): Record<string, string> {
@@ -66,9 +67,10 @@ export function registerAgentCommands(program: Command): void {
     .option('--json', 'print the nodes as JSON')
     .action(async (opts: { tag?: Record<string, string[]>; nodeId?: string[]; json?: boolean }) => {
       const target = temporalTarget();
+      const dataConverter = droverDataConverter();
       const connection = await Connection.connect(target.connectionOptions);
       try {
-        const nodes = await listNodes(new Client({ connection, namespace: target.namespace }), {
+        const nodes = await listNodes(new Client({ connection, namespace: target.namespace, dataConverter }), {
           ...(opts.tag ? { tags: opts.tag } : {}),
           ...(opts.nodeId ? { nodeIds: opts.nodeId } : {}),
         });

@@ -8,7 +8,8 @@ export function registerDevCommand(program: Command): void {
     .option('--port <n>', 'Temporal frontend port', '7233')
     .option('--ui-port <n>', 'Temporal web UI port', '8233')
     .option('--moto-port <n>', 'sandbox AWS port', '5050')
-    .action(async (opts: { port: string; uiPort: string; motoPort: string }) => {
-      await runDev({ port: Number(opts.port), uiPort: Number(opts.uiPort), motoPort: Number(opts.motoPort) });
+    .option('--codec-port <n>', 'codec server port for the UI, when DROVER_PAYLOAD_KEYS is set', '8888')
+    .action(async (opts: { port: string; uiPort: string; motoPort: string; codecPort: string }) => {
+      await runDev({ port: Number(opts.port), uiPort: Number(opts.uiPort), motoPort: Number(opts.motoPort), codecPort: Number(opts.codecPort) });
     });
 }

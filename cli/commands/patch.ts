@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { Client, Connection } from '@temporalio/client';
 import { temporalTarget } from '../../client/config';
+import { droverDataConverter } from '../../client/codec/data-converter';
 import { AwsClients } from '../../activities/aws/clients';
 import { complianceByQuery, complianceOfCommand } from '../../patch/compliance/report';
 import { writeComplianceToS3 } from '../../patch/compliance/s3-sync';
@@ -48,10 +49,11 @@ export function registerPatchCommands(program: Command): void {
       if (opts.commandId && (opts.tag || opts.nodeId)) throw new CliError('give --command-id, or --tag/--node-id, not both', EXIT.usage);
       if (opts.s3Prefix && !opts.s3Bucket) throw new CliError('--s3-prefix needs --s3-bucket', EXIT.usage);
       const target = temporalTarget();
+      const dataConverter = droverDataConverter();
       const connection = await Connection.connect(target.connectionOptions);
       const aws = new AwsClients();
       try {
-        const client = new Client({ connection, namespace: target.namespace });
+        const client = new Client({ connection, namespace: target.namespace, dataConverter });
         let rows = opts.commandId
           ? await complianceOfCommand(client, opts.commandId, { ssm: aws.get(SSMClient) })
           : await complianceByQuery(client, { ...(opts.tag ? { tags: opts.tag } : {}), ...(opts.nodeId ? { nodeIds: opts.nodeId } : {}) });

@@ -3,12 +3,16 @@
 // parameter default. Inside an aws:executeScript Script an unresolved identifier is only a
 // warning (scripts contain literal braces); the Maintenance Windows pseudo-parameters
 // {{RESOURCE_ID}} and {{TARGET_ID}} are warnings when not declared (a window fills them).
+// `{{ ssm-secure:name }}` is accepted only in the inputs where its value leaves Drover (the
+// catalog's secureInputs): anywhere else the workflow would evaluate or log the reference.
+import type { ActionCatalog } from '../../lang/catalog';
+import { acceptsSecureReference, describeSecureInputs } from '../../lang/secure-references';
 import { didYouMean, listWords } from '../../lang/suggest';
 import { AUTOMATION_NAMES, GLOBAL_NAMES, referencesIn, type Reference } from '../../lang/template';
 import { error, warning, type Finding } from '../finding';
 import { outputsOf } from '../step-outputs';
 import { templateSites, type TemplateSite } from '../template-sites';
-import type { RuleContext } from './context';
+import { stepLabel, type RuleContext } from './context';
 
 const PSEUDO_PARAMETERS = ['RESOURCE_ID', 'TARGET_ID'];
 
@@ -102,5 +106,54 @@ function checkReference(ref: Reference, site: TemplateSite, { outline, catalog }
         `${ref.raw} reads Parameter Store, which AWS allows only as a parameter default.`,
         `Declare a parameter whose default is {{ ssm:${ref.path} }} and refer to that parameter.`,
       );
+    case 'ssm-secure':
+      return checkSecureReference(ref.raw, site, catalog);
   }
+}
+
+function checkSecureReference(raw: string, site: TemplateSite, catalog: ActionCatalog): Finding | undefined {
+  const at = { needle: raw };
+  const where = secureReferenceSites(catalog);
+  if (!site.step) {
+    return error(
+      'secure-reference',
+      site.pointer,
+      `${raw} cannot be the assumeRole: the role is resolved by the workflow, and a SecureString's value must never reach it.`,
+      'Give the role ARN as it is, or through a parameter.',
+      at,
+    );
+  }
+  const action = site.step.action;
+  const info = action === undefined ? undefined : catalog[action];
+  if (action === undefined || !info || (site.input !== undefined && acceptsSecureReference(info, site.input))) return undefined;
+  const label = stepLabel(site.step);
+  const accepted = describeSecureInputs(info);
+  if (accepted) {
+    return error(
+      'secure-reference',
+      site.pointer,
+      `${raw} in input ${site.input} of ${label}: ${action} takes SecureString references only in ${accepted}, where the value is read just before it leaves Drover.`,
+      action === 'aws:executeScript' ? "Pass it in InputPayload and read it from the handler's events argument." : `SecureString references work in ${where}.`,
+      at,
+    );
+  }
+  return error(
+    'secure-reference',
+    site.pointer,
+    `${raw} in ${label}: ${action} cannot take a SecureString reference, since its inputs are used by the workflow or written to a log, where a secret must never be.`,
+    `SecureString references work in ${where}.`,
+    at,
+  );
+}
+
+/** `the request of aws:executeAwsApi and …, the InputPayload of aws:executeScript, …`, from the catalog. */
+function secureReferenceSites(catalog: ActionCatalog): string {
+  const byInputs = new Map<string, string[]>();
+  for (const [name, info] of Object.entries(catalog)) {
+    const inputs = describeSecureInputs(info, true);
+    if (!inputs) continue;
+    const key = inputs.startsWith('the ') ? inputs : `the ${inputs}`;
+    byInputs.set(key, [...(byInputs.get(key) ?? []), name]);
+  }
+  return [...byInputs].map(([inputs, actions]) => `${inputs} of ${listWords(actions, 'and')}`).join('; ');
 }

@@ -17,7 +17,8 @@ export const FIXTURE_RUNBOOKS = fileURLToPath(new URL('../fixtures/runbooks', im
 let runtimeInstalled = false;
 /** Worker logs only warnings and errors, so test output stays readable. */
 export function quietRuntime(): void {
-  if (runtimeInstalled) return;
+  // A test that captures the logs installs its own runtime first.
+  if (runtimeInstalled || Runtime._instance) return;
   runtimeInstalled = true;
   Runtime.install({ logger: new DefaultLogger('ERROR') });
 }

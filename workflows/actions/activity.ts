@@ -7,6 +7,8 @@ import type { Plan, PlanStep } from '../../lang/plan';
 import type { Interpreter } from '../interpreter';
 import { FAILURE_TYPES, SUPPORT_ACTIVITIES, type ActionRequest, type ActionResult } from '../definitions';
 import type { StepOutcome } from './outcome';
+import { StepError } from '../failures';
+import { jsonSize, MAX_PAYLOAD_BYTES } from '../payload-budget';
 
 /** When a step sets no timeout and its action has no default. */
 const FALLBACK_TIMEOUT_S = 3600;
@@ -40,6 +42,7 @@ export async function runActivityAction(ip: Interpreter, step: PlanStep, attempt
     // An optional AutomationAssumeRole left empty means: the worker's own credentials.
     if (typeof role === 'string' && role && !role.includes('{{')) request.assumeRole = role;
   }
+  assertFits(request, 'inputs');
   const result = await scheduleActivity<ActionResult>(step.action, [request], {
     scheduleToCloseTimeout: timeoutS * 1000,
     heartbeatTimeout: info.heartbeatSeconds ? info.heartbeatSeconds * 1000 : undefined,
@@ -48,6 +51,20 @@ export async function runActivityAction(ip: Interpreter, step: PlanStep, attempt
     summary: `${step.name} (${step.action})${run > 1 ? ` run ${run}` : ''}${attempt > 1 ? ` attempt ${attempt}` : ''}`,
   });
   return { kind: 'success', outputs: result.outputs };
+}
+
+/**
+ * Temporal refuses a payload over 2 MiB, and a workflow task that schedules one fails again
+ * and again: the step fails instead, saying so (its inputs are what made it large).
+ */
+export function assertFits(payload: unknown, what: string): void {
+  const bytes = jsonSize(payload);
+  if (bytes > MAX_PAYLOAD_BYTES) {
+    throw new StepError(
+      `the step's ${what} take ${bytes} bytes once interpolated, more than Temporal carries (${MAX_PAYLOAD_BYTES}); pass references to large data (an S3 object, a parameter name) instead of the data`,
+      'PayloadTooLarge',
+    );
+  }
 }
 
 /** The runbook `name` from the worker's runbook folder, compiled there. */

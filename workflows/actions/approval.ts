@@ -32,7 +32,7 @@ export class ApprovalDesk {
   constructor(private readonly ip: Interpreter) {}
 
   registerHandlers(): void {
-    const state = () => this.ip.tracker.state;
+    const state = () => this.ip.visibleState();
     setHandler(approveUpdate, (d) => (this.decide(d, 'Approved'), state()), { validator: (d) => this.validateDecision(d) });
     setHandler(rejectUpdate, (d) => (this.decide(d, 'Rejected'), state()), { validator: (d) => this.validateDecision(d) });
     setHandler(
@@ -43,8 +43,10 @@ export class ApprovalDesk {
         return state();
       },
       {
-        validator: (_r: ResumeInput) => {
-          if (this.waiting?.kind !== 'pause') throw new Error(`nothing to resume: the execution is ${this.describe()}`);
+        // A validator's error refuses the update; a handler's error would fail workflow tasks.
+        validator: (r: ResumeInput) => {
+          if (this.waiting?.kind !== 'pause' || this.resumed) throw new Error(`nothing to resume: the execution is ${this.describe()}`);
+          if (typeof r?.by !== 'string' || !r.by.trim()) throw new Error('who resumes is required ({ by: <name> })');
         },
       },
     );
@@ -59,11 +61,20 @@ export class ApprovalDesk {
   private validateDecision(d: DecisionInput): void {
     const w = this.waiting;
     if (w?.kind !== 'approve') throw new Error(`no approval is pending: the execution is ${this.describe()}`);
+    // Two decisions can arrive in one workflow task: once one has decided the step, the
+    // rest are refused rather than recorded (a late rejection must not undo an approval).
+    if (this.decided(w)) throw new Error(`step ${w.step} is already decided`);
     if (!d || typeof d.approver !== 'string' || !d.approver.trim()) throw new Error('an approver name is required');
+    if (d.comment !== undefined && typeof d.comment !== 'string') throw new Error('a comment is text');
     if (!w.approvers!.some((a) => approverMatches(a, d.approver))) {
       throw new Error(`${d.approver} is not an approver of step ${w.step} (approvers: ${w.approvers!.join(', ')})`);
     }
     if (w.decisions!.some((x) => approverMatches(x.approver, d.approver))) throw new Error(`${d.approver} has already decided`);
+  }
+
+  private decided(w: WaitingFor): boolean {
+    const decisions = w.decisions ?? [];
+    return decisions.some((x) => x.decision === 'Rejected') || decisions.filter((x) => x.decision === 'Approved').length >= (w.minRequiredApprovals ?? 1);
   }
 
   private decide(d: DecisionInput, decision: ApprovalDecision['decision']): void {

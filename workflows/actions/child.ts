@@ -12,7 +12,7 @@ import {
 import { StepError } from '../failures';
 import type { StepOutcome } from './outcome';
 import { withStepTimeout } from './timeout';
-import { loadRunbook } from './activity';
+import { assertFits, loadRunbook } from './activity';
 
 function childOutputs(result: ExecutionResult | undefined): string[] {
   return Object.values(result?.outputs ?? {}).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
@@ -34,6 +34,7 @@ export async function runChildAutomation(ip: Interpreter, step: PlanStep, attemp
   const parentKey = ip.executionId.slice(ip.executionId.indexOf('/') + 1);
   const workflowId = `${plan.name}/${parentKey}.${step.name}.${run}.${attempt}`;
   const args: ExecutionInput = { plan, parameters: resolved.values, trigger: `parent:${ip.executionId}` };
+  assertFits(args, 'runbook and RuntimeParameters');
   let result: ExecutionResult | undefined;
   try {
     result = await withStepTimeout(ip, step, () =>

@@ -20,7 +20,7 @@ import {
 } from '../run-command/contract';
 import { readRunCommandInputs } from '../run-command/step-inputs';
 import type { StepOutcome } from './outcome';
-import { runActivityAction } from './activity';
+import { assertFits, runActivityAction } from './activity';
 import { withStepTimeout } from './timeout';
 
 /** Automation's Output of aws:runCommand is the first invocation's output, truncated. */
@@ -50,6 +50,7 @@ export async function runRunCommand(ip: Interpreter, step: PlanStep, attempt: nu
   for (const k of ['maxConcurrency', 'maxErrors', 'timeoutSeconds', 'comment', 'outputS3BucketName', 'outputS3KeyPrefix', 'cloudWatchOutputConfig', 'notificationConfig', 'serviceRoleArn'] as const) {
     if (i[k] !== undefined) (input as unknown as Record<string, unknown>)[k] = i[k];
   }
+  assertFits(input, 'inputs');
   const indexed = workflowInfo().typedSearchAttributes.get(SA_RUNBOOK) !== undefined;
   let result: RunCommandResult;
   try {

@@ -221,3 +221,20 @@ export function commandMemo(i: Pick<RunCommandInput, 'documentName' | 'requested
     ...(i.comment ? { comment: i.comment } : {}),
   };
 }
+
+/**
+ * Whether a signal's payload is an invocation's end the command can count. Anyone who can
+ * reach Temporal can signal a command, and a handler that throws would fail its tasks for
+ * good: a bad payload is recognised and ignored instead.
+ */
+export function isInvocationDone(x: unknown): x is InvocationDone {
+  if (typeof x !== 'object' || x === null) return false;
+  const d = x as Record<string, unknown>;
+  return (
+    typeof d.target === 'string' &&
+    typeof d.status === 'string' &&
+    typeof d.statusDetails === 'string' &&
+    typeof d.responseCode === 'number' &&
+    (d.output === undefined || typeof d.output === 'string')
+  );
+}

@@ -40,6 +40,7 @@ import {
   INVOCATION_WORKFLOW,
   invocationDoneSignal,
   invocationWorkflowId,
+  isInvocationDone,
   MAX_DELIVERY_TIMEOUT_S,
   RUN_COMMAND_ACTIVITIES,
   type CommandCounts,
@@ -56,6 +57,7 @@ import { commandStatus, emptyCounts, recordDone, recordNotStarted } from './comm
 import { concurrencyLimit, errorAllowance, parseRate, widenWindow, type RateValue } from './rate-control';
 import { executionTimeoutSeconds } from './execution-timeout';
 import { notifyCommand } from './notifications';
+import { failClearly } from '../fail-clearly';
 
 /** Events in one run before continuing as new (Temporal warns at 10,240 and stops at 51,200). */
 const HISTORY_BUDGET = 4000;
@@ -362,14 +364,21 @@ class Dispatch {
   }
 }
 
-export async function runCommandWorkflow(input: RunCommandInput): Promise<RunCommandResult> {
+export function runCommandWorkflow(input: RunCommandInput): Promise<RunCommandResult> {
+  return failClearly('the command', () => runCommand(input));
+}
+
+async function runCommand(input: RunCommandInput): Promise<RunCommandResult> {
   if (!input || typeof input.documentName !== 'string' || !input.selection) {
     throw ApplicationFailure.nonRetryable('a Run Command workflow needs documentName, parameters and selection', COMMAND_FAILURE_TYPES.invalid);
   }
   const d = new Dispatch(input);
   setHandler(commandStatusQuery, () => d.summary());
   setHandler(commandResultQuery, () => d.result());
-  setHandler(invocationDoneSignal, (done) => d.done(done));
+  setHandler(invocationDoneSignal, (done) => {
+    if (isInvocationDone(done)) d.done(done);
+    else log.warn('ignored a malformed invocation report', { report: JSON.stringify(done)?.slice(0, 200) });
+  });
   const firstRun = !input.progress;
   try {
     try {

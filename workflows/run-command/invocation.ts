@@ -25,6 +25,7 @@ import { SA_COMMAND_ID, SA_STATUS } from '../definitions';
 import { invocationDoneSignal, type InvocationInput, type InvocationRecord } from './contract';
 import { notifyInvocation } from './notifications';
 import { runThroughSsm } from './ssm-route';
+import { failClearly } from '../fail-clearly';
 
 /** How long an agent may go without a heartbeat while it runs a command before it counts as gone. */
 export const AGENT_HEARTBEAT_TIMEOUT_S = 30;
@@ -107,7 +108,11 @@ function setStatus(status: InvocationStatus): void {
   if (workflowInfo().typedSearchAttributes.get(SA_COMMAND_ID) !== undefined) upsertSearchAttributes([{ key: SA_STATUS, value: status }]);
 }
 
-export async function commandInvocationWorkflow(input: InvocationInput): Promise<InvocationRecord> {
+export function commandInvocationWorkflow(input: InvocationInput): Promise<InvocationRecord> {
+  return failClearly('the invocation', () => invoke(input));
+}
+
+async function invoke(input: InvocationInput): Promise<InvocationRecord> {
   setStatus('InProgress');
   let result: InvocationResult;
   try {
@@ -123,8 +128,12 @@ export async function commandInvocationWorkflow(input: InvocationInput): Promise
         result = ended(input, 'Undeliverable', 'Undeliverable', input.route.reason);
     }
   } catch (err) {
-    if (!isCancellation(err)) throw err;
-    result = ended(input, 'Cancelled', 'Cancelled', 'the command was cancelled');
+    if (isCancellation(err)) result = ended(input, 'Cancelled', 'Cancelled', 'the command was cancelled');
+    else {
+      // Still reported below: a command that continued as new hears of its invocations only by signal.
+      log.error('the invocation failed unexpectedly', { target: input.target, error: String(err) });
+      result = ended(input, 'Failed', 'Failed', `Drover failed to run the invocation: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
   const record: InvocationRecord = {
     ...result,
@@ -132,7 +141,7 @@ export async function commandInvocationWorkflow(input: InvocationInput): Promise
     nodeId: input.target,
     documentName: input.documentName,
     requestedDateTime: input.requestedDateTime,
-    route: input.route.kind,
+    route: input.route?.kind ?? 'undeliverable',
   };
   if (input.comment) record.comment = input.comment;
   // Reporting the end must happen even when this invocation was cancelled.

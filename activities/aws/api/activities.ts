@@ -1,11 +1,13 @@
 // aws:executeAwsApi, aws:waitForAwsResourceProperty and aws:assertAwsResourceProperty:
 // any operation of an installed AWS client, by boto3's names, with the rest of the inputs
-// as its request.
+// as its request. SecureString references in the request are read just before the call,
+// and blanked out of everything that comes back (activities/secrets.ts).
 import { activityInfo, heartbeat, log, sleep } from '@temporalio/activity';
 import type { ActionRequest, ActionResult } from '../../../workflows/definitions';
 import { actionFailed } from '../../errors';
 import { selectOutputs, selectValue, type Selection } from '../../outputs';
 import type { ResolvedAwsDeps } from '../deps';
+import { withSecrets, type SecretScope } from '../../secrets';
 import { callAwsApi, splitInputs } from './call';
 import { describeSelection, desiredValues, matchesDesired } from './desired-values';
 
@@ -31,12 +33,12 @@ export interface WaitProgress {
 
 const PROPERTY_INPUTS = ['Service', 'Api', 'PropertySelector', 'DesiredValues'] as const;
 
-function propertyCheck(req: ActionRequest) {
+async function propertyCheck(req: ActionRequest, secrets: SecretScope) {
   const { own, params } = splitInputs(req.inputs, PROPERTY_INPUTS);
   const selector = own.PropertySelector;
   if (typeof selector !== 'string' || !selector.trim()) throw actionFailed(`PropertySelector must be a JSONPath such as $.Reservations[0].Instances[0].State.Name; got ${JSON.stringify(selector)}`);
   const desired = desiredValues(own.DesiredValues);
-  const call = { service: own.Service, api: own.Api, params };
+  const call = { service: own.Service, api: own.Api, params: await secrets.resolve(params) };
   const select = (response: unknown): Selection => {
     try {
       return selectValue(response, selector);
@@ -49,16 +51,16 @@ function propertyCheck(req: ActionRequest) {
 
 export function createAwsApiActivities(deps: ResolvedAwsDeps) {
   return {
-    async 'aws:executeAwsApi'(req: ActionRequest): Promise<ActionResult> {
+    'aws:executeAwsApi': withSecrets(deps.clients, async (req: ActionRequest, secrets): Promise<ActionResult> => {
       const { own, params } = splitInputs(req.inputs, ['Service', 'Api'] as const);
-      const response = await callAwsApi(deps, req, { service: own.Service, api: own.Api, params });
+      const response = await callAwsApi(deps, req, { service: own.Service, api: own.Api, params: await secrets.resolve(params) });
       const { outputs, problems } = selectOutputs(response, req.outputs);
-      for (const p of problems) log.warn('output not set', { step: req.step, problem: p });
+      for (const p of problems) log.warn('output not set', { step: req.step, problem: secrets.text(p) });
       return { outputs };
-    },
+    }),
 
-    async 'aws:assertAwsResourceProperty'(req: ActionRequest): Promise<ActionResult> {
-      const { call, selector, desired, select } = propertyCheck(req);
+    'aws:assertAwsResourceProperty': withSecrets(deps.clients, async (req: ActionRequest, secrets): Promise<ActionResult> => {
+      const { call, selector, desired, select } = await propertyCheck(req, secrets);
       const selection = select(await callAwsApi(deps, req, call));
       if (!matchesDesired(selection, desired)) {
         throw actionFailed(`${selector} is ${describeSelection(selection)}, not one of the desired values ${desired.join(', ')}`, {
@@ -67,14 +69,14 @@ export function createAwsApiActivities(deps: ResolvedAwsDeps) {
         });
       }
       return { outputs: {} };
-    },
+    }),
 
     // Polls until the property has a desired value. The step's timeoutSeconds is the
     // activity's schedule-to-close timeout, so Temporal ends the wait (TimedOut); a crash
     // or a transient AWS error makes Temporal run the activity again, which carries on from
     // its last heartbeat (poll count and interval).
-    async 'aws:waitForAwsResourceProperty'(req: ActionRequest): Promise<ActionResult> {
-      const { call, desired, select } = propertyCheck(req);
+    'aws:waitForAwsResourceProperty': withSecrets(deps.clients, async (req: ActionRequest, secrets): Promise<ActionResult> => {
+      const { call, desired, select } = await propertyCheck(req, secrets);
       const resumed = activityInfo().heartbeatDetails as WaitProgress | undefined;
       let polls = resumed?.polls ?? 0;
       let intervalMs = resumed?.intervalMs ?? pollInterval();
@@ -82,10 +84,11 @@ export function createAwsApiActivities(deps: ResolvedAwsDeps) {
         const selection = select(await callAwsApi(deps, req, call));
         polls++;
         if (matchesDesired(selection, desired)) return { outputs: {} };
-        heartbeat({ polls, intervalMs, last: describeSelection(selection) } satisfies WaitProgress);
+        // Heartbeat details reach the history when the wait times out.
+        heartbeat({ polls, intervalMs, last: secrets.text(describeSelection(selection)) } satisfies WaitProgress);
         await sleep(intervalMs);
         intervalMs = pollInterval(intervalMs);
       }
-    },
+    }),
   };
 }
