@@ -201,8 +201,12 @@ export class Interpreter {
     const result = fitState(full);
     if (result.truncated) log.warn('the result is cut to fit Temporal', { truncated: result.truncated });
     this.setStatus(status);
-    await this.notifier.flush();
-    await condition(allHandlersFinished);
+    // The outcome is decided: a cancellation arriving while the last notifications go out
+    // or handlers finish must not turn a finished execution into a cancelled one.
+    await CancellationScope.nonCancellable(async () => {
+      await this.notifier.flush();
+      await condition(allHandlersFinished);
+    });
     if (status !== 'Success') {
       throw ApplicationFailure.create({
         type: status === 'TimedOut' ? FAILURE_TYPES.runbookTimedOut : FAILURE_TYPES.runbookFailed,
