@@ -9,7 +9,12 @@ import { inject } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { DroverClient } from '../../client';
 import { FIXTURE_RUNBOOKS, REPO_RUNBOOKS, uniqueQueue } from '../helpers/env';
-import { startWorkerProcess, type WorkerProcess } from '../helpers/processes';
+import { droverEnv, startWorkerProcess, type WorkerProcess } from '../helpers/processes';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { DescribeImagesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+
+const PAUSED_WORKER = fileURLToPath(new URL('../helpers/paused-worker.ts', import.meta.url));
 import type { ExecutionState } from '../../workflows/definitions';
 
 let connection: Connection;
@@ -71,4 +76,44 @@ it('survives SIGKILL of the worker in an activity and in a timer, re-running no 
   const state = await client.state(executionId);
   expect(['first', 'blockUntilGo', 'nap', 'last'].map((n) => stepStatus(state, n))).toEqual(['Success', 'Success', 'Success', 'Success']);
   expect(state.steps.find((r) => r.name === 'first')?.runs).toBe(1);
+}, 180_000);
+
+it('an AWS side effect happens once when the worker is SIGKILLed right after the call reached AWS', async () => {
+  const endpoint = inject('motoEndpoint');
+  const ec2 = new EC2Client({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+  try {
+    const images = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
+    const launched = await ec2.send(
+      new RunInstancesCommand({ ImageId: images.Images![0]!.ImageId!, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' }),
+    );
+    const instanceId = launched.Instances![0]!.InstanceId!;
+    const dir = mkdtempSync(join(tmpdir(), 'drover-durable-aws-'));
+    const paused = join(dir, 'paused');
+    const queue = uniqueQueue('durable-aws');
+    const awsClient = new DroverClient(new Client({ connection }), { taskQueue: queue, runbookDirs: [FIXTURE_RUNBOOKS] });
+
+    const pausedWorker = spawn(process.execPath, ['--import', 'tsx', PAUSED_WORKER], {
+      env: { ...droverEnv(queue), DROVER_RUNBOOKS: FIXTURE_RUNBOOKS, PAUSE_AFTER_API: 'CreateImage', PAUSED_FILE: paused },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const imageName = `durable-${Date.now()}`;
+    const { executionId } = await awsClient.start('ec2-durable-image', { parameters: { InstanceId: instanceId, ImageName: imageName } });
+    await until('CreateImage to reach AWS', async () => (existsSync(paused) ? true : undefined), 90_000);
+    pausedWorker.kill('SIGKILL');
+    await new Promise((r) => pausedWorker.once('exit', r));
+
+    workers.push(await startWorkerProcess(queue, [FIXTURE_RUNBOOKS]));
+    const result = await awsClient.result(executionId);
+    expect(result.status).toBe('Success');
+    const created = await ec2.send(new DescribeImagesCommand({ Filters: [{ Name: 'tag:drover:execution', Values: [executionId] }] }));
+    expect(created.Images?.map((i) => i.ImageId)).toEqual([result.outputs['createImage.ImageId']]);
+    expect(created.Images?.[0]?.Name).toBe(imageName);
+    expect(created.Images?.[0]?.Tags).toEqual(expect.arrayContaining([{ Key: 'checked', Value: 'yes' }]));
+    // The first attempt died with its worker; the second found the image instead of making another.
+    const history = await awsClient.handle(executionId).fetchHistory();
+    const starts = (history.events ?? []).filter((e) => e.activityTaskStartedEventAttributes);
+    expect(starts.some((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1)).toBe(true);
+  } finally {
+    ec2.destroy();
+  }
 }, 180_000);
