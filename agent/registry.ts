@@ -13,14 +13,14 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { canonicalJson, sha256Hex } from '../compiler/hash';
-import { SA_AGENT_VERSION, SA_NODE_PLATFORM, SA_NODE_TAGS } from '../workflows/definitions';
+import { nodeTagClause, visibilityLiteral as quote } from '../client/visibility';
 import {
   deregisterNodeSignal,
   NODE_MEMO_KEY,
   NODE_WORKFLOW_TYPE,
+  nodeSearchAttributes,
   nodeWorkflowId,
   registerNodeSignal,
-  tagKeyword,
   type NodeRegistration,
 } from '../workflows/node-contract';
 import type { NodeInfo } from './protocol';
@@ -52,11 +52,7 @@ export async function registerNode(client: Client, input: NodeRegistrationInput,
     signal: registerNodeSignal,
     signalArgs: [registration],
     memo: { [NODE_MEMO_KEY]: registration },
-    typedSearchAttributes: [
-      { key: SA_NODE_TAGS, value: Object.entries(input.tags).map(([k, v]) => tagKeyword(k, v)) },
-      { key: SA_NODE_PLATFORM, value: input.facts.platformType ?? 'Unknown' },
-      { key: SA_AGENT_VERSION, value: input.facts.agentVersion ?? 'unknown' },
-    ],
+    typedSearchAttributes: nodeSearchAttributes(input),
     staticSummary: `Managed node ${input.nodeId}${input.facts.hostname ? ` (${input.facts.hostname})` : ''}`,
   });
   return { changed: true };
@@ -86,9 +82,9 @@ export interface NodeQuery {
 export async function listNodes(client: Client, query: NodeQuery = {}): Promise<NodeInfo[]> {
   const clauses = [`WorkflowType = ${quote(NODE_WORKFLOW_TYPE)}`, `ExecutionStatus = 'Running'`];
   for (const [key, values] of Object.entries(query.tags ?? {})) {
-    const list = (typeof values === 'string' ? [values] : [...values]).map((v) => quote(tagKeyword(key, v)));
+    const list = typeof values === 'string' ? [values] : [...values];
     if (list.length === 0) return [];
-    clauses.push(`${SA_NODE_TAGS.name} IN (${list.join(', ')})`);
+    clauses.push(nodeTagClause(key, list));
   }
   const idChunks = query.nodeIds ? chunk([...new Set(query.nodeIds)], 200) : [undefined];
   if (query.nodeIds && query.nodeIds.length === 0) return [];
@@ -193,11 +189,6 @@ function timestampDate(t: { seconds?: number | Long | string | null; nanos?: num
 }
 
 type Long = { toString(): string };
-
-/** A string literal of Temporal's list-filter language. */
-function quote(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
 
 function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];

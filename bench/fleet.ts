@@ -27,6 +27,7 @@ import { ensureTools } from '../devstack/tools';
 import { projectRoot } from '../devstack/paths';
 import { INVOCATION_WORKFLOW } from '../workflows/run-command/contract';
 import { WORKFLOWS_PATH } from '../worker';
+import { CpuMeter, profileCommand } from './fleet/profile';
 
 const { values } = parseArgs({
   options: {
@@ -42,6 +43,10 @@ const { values } = parseArgs({
      * DROVER_AGENT_ANY_NODE; `sim`, simulated agents (no shell).
      */
     'agent-kind': { type: 'string', default: 'host' },
+    /** Also read every history back and cut each invocation's time into segments (bench/fleet/profile.ts). */
+    profile: { type: 'boolean', default: false },
+    /** Where the figures go, in bench/results/ (`--sim-targets 0` skips scenario 2). */
+    out: { type: 'string', default: 'fleet.json' },
   },
 });
 const KIND = values['agent-kind'] as 'host' | 'agent' | 'sim';
@@ -85,10 +90,10 @@ function start(name: string, args: string[], env: NodeJS.ProcessEnv, ready: RegE
   });
 }
 
-/** Peak resident memory of a process so far (Linux), MiB. */
-function peakMiB(pid: number | undefined): number | undefined {
+/** Peak resident memory of a process so far (Linux), MiB; `VmRSS` for the current one. */
+function peakMiB(pid: number | undefined, field: 'VmHWM' | 'VmRSS' = 'VmHWM'): number | undefined {
   try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Math.round(Number(m[1]) / 1024) : undefined;
   } catch {
     return undefined;
@@ -116,8 +121,8 @@ async function mapLimited<T>(items: readonly T[], width: number, fn: (t: T) => P
   }));
 }
 
-/** Events of every run of the command, and of its invocations (from visibility). */
-async function historyFigures(client: Client, commandId: string) {
+/** Events of every run of the command, and of its invocations run as child workflows (from visibility); per invocation overall. */
+async function historyFigures(client: Client, commandId: string, targets: number) {
   // Visibility may lag on the newest runs: describe each (exact), and any child it shows empty.
   const runIds: string[] = [];
   for await (const wf of client.workflow.list({ query: `WorkflowId = '${commandId}'` })) runIds.push(wf.runId);
@@ -127,13 +132,18 @@ async function historyFigures(client: Client, commandId: string) {
   for await (const wf of client.workflow.list({ query: `WorkflowType = '${INVOCATION_WORKFLOW}' AND DroverCommandId = '${commandId}'`, pageSize: 1000 })) {
     children.push(wf.historyLength || (await client.workflow.getHandle(wf.workflowId, wf.runId).describe()).historyLength);
   }
+  const commandEvents = runs.reduce((a, b) => a + b, 0);
+  const childEvents = children.reduce((a, b) => a + b, 0);
   return {
-    command: { runs: runs.length, maxEventsPerRun: Math.max(...runs), totalEvents: runs.reduce((a, b) => a + b, 0) },
-    invocations: { count: children.length, medianEvents: median(children), maxEvents: Math.max(...children) },
+    command: { runs: runs.length, maxEventsPerRun: Math.max(...runs), totalEvents: commandEvents },
+    childWorkflows: children.length ? { count: children.length, medianEvents: median(children), maxEvents: Math.max(...children) } : { count: 0 },
+    // Everything the command wrote to Temporal, per target: its runs and its children.
+    eventsPerInvocation: +((commandEvents + childEvents) / targets).toFixed(1),
   };
 }
 
-async function sendAndMeasure(commands: CommandClient, client: Client, label: string, fleetTag: string, targets: number, concurrency: number, details: boolean) {
+async function sendAndMeasure(commands: CommandClient, client: Client, label: string, fleetTag: string, targets: number, concurrency: number, details: boolean, cpu: CpuMeter) {
+  cpu.begin();
   const t0 = performance.now();
   const { commandId } = await commands.send({
     documentName: 'AWS-RunShellScript',
@@ -155,6 +165,7 @@ async function sendAndMeasure(commands: CommandClient, client: Client, label: st
     250,
   );
   const wallMs = performance.now() - t0;
+  const cpuUsed = cpu.end();
   const result = await commands.result(commandId);
   if (result.counts.targetCount !== targets || (result.counts.byStatus.Success ?? 0) !== targets) {
     const failed = (await commands.invocations(commandId, { details: true })).filter((i) => i.status === 'Failed' || i.status === 'TimedOut').slice(0, 3);
@@ -164,17 +175,15 @@ async function sendAndMeasure(commands: CommandClient, client: Client, label: st
   const figures: Record<string, unknown> = { commandId, targets, maxConcurrency: concurrency, status: result.status, wallSeconds: +(wallMs / 1000).toFixed(1), invocationsPerSecond: +(targets / (wallMs / 1000)).toFixed(1) };
   if (details) {
     // The ideal: every wave of MaxConcurrency invocations takes as long as one command runs on its node.
-    const invocations = await commands.invocations(commandId, { details: false });
+    const invocations = await commands.invocations(commandId, { details: true });
     const durations: number[] = [];
-    await mapLimited(invocations, 16, async (i) => {
-      const r = await commands.invocationRecord(commandId, i.instanceId);
-      if (r.startTime && r.endTime) durations.push(Date.parse(r.endTime) - Date.parse(r.startTime));
-    });
+    for (const { record: r } of invocations) if (r?.startTime && r.endTime) durations.push(Date.parse(r.endTime) - Date.parse(r.startTime));
     const exec = median(durations);
     const idealMs = Math.ceil(targets / concurrency) * exec;
     Object.assign(figures, { medianCommandMsOnNode: exec, idealSeconds: +(idealMs / 1000).toFixed(1), wallOverIdeal: +(wallMs / idealMs).toFixed(1) });
   }
-  Object.assign(figures, { history: await historyFigures(client, commandId) });
+  Object.assign(figures, { history: await historyFigures(client, commandId, targets), cpu: cpuUsed });
+  if (values.profile) Object.assign(figures, { profile: await profileCommand(client, commandId, INVOCATION_WORKFLOW) });
   return figures;
 }
 
@@ -228,6 +237,7 @@ async function main(): Promise<void> {
     };
     const worker = await start('worker', ['--import', 'tsx', here('./fleet/worker-main.ts')], env, /^ready$/m);
     procs.push(worker);
+    const workerRssMiB: Record<string, number | undefined> = { ready: peakMiB(worker.child.pid, 'VmRSS') };
     const connection = await Connection.connect({ address: server.address });
     const client = new Client({ connection, namespace: 'default' });
     const commands = new CommandClient(client, { taskQueue: TASK_QUEUE });
@@ -254,23 +264,36 @@ async function main(): Promise<void> {
       });
       while ((await listNodes(client, { tags: { fleet: [`agents-${run}`] }, liveness: false })).length < TARGETS) await new Promise((r) => setTimeout(r, 500));
       console.error(`registered ${TARGETS} node ids over ${AGENTS} agents in ${((performance.now() - tRegister) / 1000).toFixed(1)} s`);
+      workerRssMiB.registered = peakMiB(worker.child.pid, 'VmRSS');
     }
+    const cpu = new CpuMeter(() => ({
+      temporal: server.process.child.pid,
+      moto: moto.process.child.pid,
+      worker: worker.child.pid,
+      bench: process.pid,
+      ...Object.fromEntries(procs.filter((p) => p !== worker).map((p) => [p.name, p.child.pid])),
+    }));
     const kinds = { host: 'agent hosts: the real agent activity per node id (real shell)', agent: 'drover agent processes (DROVER_AGENT_ANY_NODE)', sim: 'simulated (no shell)' };
-    report.agents = { agents: AGENTS, kind: kinds[KIND], ...(await sendAndMeasure(commands, client, 'agents', `agents-${run}`, TARGETS, CONCURRENCY, true)) };
+    report.agents = { agents: AGENTS, kind: kinds[KIND], ...(await sendAndMeasure(commands, client, 'agents', `agents-${run}`, TARGETS, CONCURRENCY, true, cpu)) };
     console.error(JSON.stringify(report.agents));
     const agentPeaks = agents.map((a) => peakMiB(a.child.pid));
+    workerRssMiB.afterAgents = peakMiB(worker.child.pid, 'VmRSS');
     await Promise.all(agents.map(stop));
 
     // 2. Simulated nodes.
-    const sims = await startSims('sim', sim);
+    const sims = SIM_TARGETS > 0 ? await startSims('sim', sim) : [];
     procs.push(...sims);
-    report.simulated = { agents: SIM_AGENTS, ...(await sendAndMeasure(commands, client, 'simulated', `sim-${run}`, SIM_TARGETS, SIM_CONCURRENCY, false)) };
-    console.error(JSON.stringify(report.simulated));
+    if (SIM_TARGETS > 0) {
+      report.simulated = { agents: SIM_AGENTS, ...(await sendAndMeasure(commands, client, 'simulated', `sim-${run}`, SIM_TARGETS, SIM_CONCURRENCY, false, cpu)) };
+      console.error(JSON.stringify(report.simulated));
+    }
+    if (SIM_TARGETS > 0) workerRssMiB.afterSimulated = peakMiB(worker.child.pid, 'VmRSS');
     report.peakMemoryMiB = { worker: peakMiB(worker.child.pid), agents: agentPeaks, simulatedAgents: sims.map((s) => peakMiB(s.child.pid)) };
+    report.workerRssMiB = workerRssMiB;
     console.log(JSON.stringify(report, null, 2));
     const out = join(projectRoot, 'bench', 'results');
     mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'fleet.json'), JSON.stringify(report, null, 2) + '\n');
+    writeFileSync(join(out, values.out), JSON.stringify(report, null, 2) + '\n');
     await connection.close();
   } finally {
     await Promise.all(procs.map(stop));

@@ -1,7 +1,11 @@
 // The typed way to send a Run Command and read it back, like SSM's SendCommand,
 // ListCommands, ListCommandInvocations and CancelCommand. The CLI and users' programs use
 // it alike. A command is one `drover:runCommand` workflow whose id is the command id (a
-// UUID, as SSM's are); each invocation is a child workflow `<commandId>/<target>`.
+// UUID, as SSM's are). An agent node's invocation is an activity of that workflow: each run
+// keeps how its invocations ended (its memo once closed, a query while open) and the nodes'
+// results are in its history. Any other invocation (through SSM, undeliverable, or of a
+// command started before agent invocations became activities) is a child workflow
+// `<commandId>/<target>`.
 import { randomUUID } from 'node:crypto';
 import {
   Client,
@@ -11,10 +15,12 @@ import {
   type WorkflowExecutionInfo,
 } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import type { CommandDocumentPlan, InvocationResult } from '../agent/protocol';
 import { checkInvocationParameters } from '../agent/invocation/parameters';
 import { SA_COMMAND_ID, SA_STATUS, SA_TRIGGER } from '../workflows/definitions';
 import {
+  commandInvocationsQuery,
   commandMemo,
   commandResultQuery,
   commandStatusQuery,
@@ -24,14 +30,18 @@ import {
   FINAL_COMMAND_STATUSES,
   FINAL_INVOCATION_STATUSES,
   INVOCATION_WORKFLOW,
+  invocationActivityId,
   MAX_DELIVERY_TIMEOUT_S,
   NOTIFICATION_EVENTS,
   RUN_COMMAND_WORKFLOW,
+  RUN_INVOCATIONS_MEMO,
   type CommandSummary,
+  type InvocationEntry,
   type InvocationRecord,
   type NotificationConfig,
   type RunCommandInput,
   type RunCommandResult,
+  type RunInvocations,
   type TargetSpec,
 } from '../workflows/run-command/contract';
 import { parseRate } from '../workflows/run-command/rate-control';
@@ -98,6 +108,12 @@ export interface InvocationListing {
   responseCode?: number;
   /** Present with details (or when the invocation ended and its record was read). */
   record?: InvocationRecord;
+}
+
+/** An invocation the command ran as its own activity: which run, and how it ended (absent while it runs). */
+interface ActivityInvocation {
+  runId: string;
+  entry?: InvocationEntry;
 }
 
 const COMMENT_MAX = 100;
@@ -327,9 +343,10 @@ export class CommandClient {
   }
 
   /**
-   * The command's invocations (ListCommandInvocations). Each started invocation is a child
-   * workflow found through visibility; targets never started (Terminated after MaxErrors,
-   * or Cancelled) come from the command's result. `details` reads each invocation's output.
+   * The command's invocations (ListCommandInvocations): those the command ran as activities
+   * (agent nodes) from its runs, the others as child workflows found through visibility;
+   * targets never started (Terminated after MaxErrors, or Cancelled) come from the command's
+   * result. `details` reads each invocation's output.
    */
   async invocations(commandId: string, opts: { details?: boolean; settleMs?: number } = {}): Promise<InvocationListing[]> {
     const summary = await this.status(commandId);
@@ -338,14 +355,17 @@ export class CommandClient {
     // Visibility is eventually consistent: once the command ended, wait (a little) until every invocation shows.
     const deadline = Date.now() + (opts.settleMs ?? 10_000);
     let rows: InvocationListing[];
+    let activities: Map<string, ActivityInvocation>;
     for (;;) {
-      rows = await this.listChildren(commandId);
+      const [children, ran] = await Promise.all([this.listChildren(commandId), this.activityInvocations(commandId, !ended)]);
+      activities = ran;
+      rows = [...children.filter((r) => !ran.has(r.instanceId)), ...[...ran].map(([target, a]) => activityRow(commandId, target, a.entry))];
       const expected = summary.counts.targetCount - notStarted.targets.length;
       const settled = !ended || (rows.length >= expected && rows.every((r) => FINAL_INVOCATION_STATUSES.includes(r.status)));
       if (settled || Date.now() > deadline) break;
       await sleep(250);
     }
-    const needRecord = rows.filter((r) => opts.details || (ended && !FINAL_INVOCATION_STATUSES.includes(r.status)));
+    const needRecord = rows.filter((r) => !activities.has(r.instanceId) && (opts.details || (ended && !FINAL_INVOCATION_STATUSES.includes(r.status))));
     await mapLimited(needRecord, 16, async (r) => {
       const rec = await this.invocationRecord(commandId, r.instanceId).catch(() => undefined);
       if (rec) {
@@ -355,13 +375,99 @@ export class CommandClient {
         r.responseCode = rec.responseCode;
       }
     });
+    if (opts.details) {
+      const records = await this.activityRecords(commandId, summary, new Map([...activities].filter(([, a]) => a.entry)));
+      for (const r of rows) r.record ??= records.get(r.instanceId);
+    }
     for (const t of notStarted.targets) rows.push({ commandId, instanceId: t, status: notStarted.status, statusDetails: notStarted.status });
     return rows.sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
   }
 
-  /** One invocation's record (its child workflow's result): output, plugins, times. */
+  /**
+   * One invocation's record, once it ended: output, plugins, times. A child workflow's is its
+   * result; one the command ran as an activity is read from the history of its run.
+   */
   async invocationRecord(commandId: string, target: string): Promise<InvocationRecord> {
-    return (await this.client.workflow.getHandle(`${commandId}/${target}`).result()) as InvocationRecord;
+    try {
+      return (await this.client.workflow.getHandle(`${commandId}/${target}`).result()) as InvocationRecord;
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+    for (;;) {
+      const summary = await this.status(commandId);
+      const running = !FINAL_COMMAND_STATUSES.includes(summary.status);
+      const found = (await this.activityInvocations(commandId, running)).get(target);
+      if (found?.entry) {
+        const record = (await this.activityRecords(commandId, summary, new Map([[target, found]]))).get(target);
+        if (record) return record;
+      }
+      if (!found && !running) throw new WorkflowNotFoundError(`command ${commandId} has no invocation on ${target}`, `${commandId}/${target}`, undefined);
+      await sleep(500);
+    }
+  }
+
+  /** The invocations the command ran as activities, by target: closed runs from their memo, the open one by query. */
+  private async activityInvocations(commandId: string, running: boolean): Promise<Map<string, ActivityInvocation>> {
+    const out = new Map<string, ActivityInvocation>();
+    const add = (ran: RunInvocations) => {
+      for (const [target, entry] of Object.entries(ran.ended ?? {})) out.set(target, { runId: ran.runId, entry });
+      for (const target of ran.running ?? []) if (!out.has(target)) out.set(target, { runId: ran.runId });
+    };
+    let open: string | undefined;
+    if (running) {
+      // The latest run, straight from the workflow (visibility may not show it yet).
+      const current = await this.client.workflow.getHandle(commandId).query(commandInvocationsQuery).catch(() => undefined);
+      if (current) {
+        open = current.runId;
+        add(current);
+      }
+    }
+    for await (const wf of this.client.workflow.list({ query: `WorkflowId = '${commandId.replace(/'/g, '')}'` })) {
+      if (wf.runId === open) continue;
+      const ended = wf.memo?.[RUN_INVOCATIONS_MEMO] as RunInvocations['ended'] | undefined;
+      if (ended) add({ runId: wf.runId, ended, running: [] });
+      else if (wf.status.name === 'RUNNING') {
+        const ran = await this.client.workflow.getHandle(commandId, wf.runId).query(commandInvocationsQuery).catch(() => undefined);
+        if (ran) add(ran);
+      }
+    }
+    return out;
+  }
+
+  /** Records of ended activity invocations: the node's result from its run's history (one read per run), or what Drover recorded. */
+  private async activityRecords(commandId: string, summary: CommandSummary, which: Map<string, ActivityInvocation>): Promise<Map<string, InvocationRecord>> {
+    const records = new Map<string, InvocationRecord>();
+    const record = (target: string, result: InvocationResult): InvocationRecord => {
+      const r: InvocationRecord = { ...result, commandId, nodeId: target, documentName: summary.documentName, requestedDateTime: summary.requestedDateTime, route: 'agent' };
+      if (summary.comment) r.comment = summary.comment;
+      return r;
+    };
+    const fromHistory = new Map<string, Set<string>>();
+    for (const [target, { runId, entry }] of which) {
+      if (!entry) continue;
+      const [status, statusDetails, responseCode, message] = entry;
+      if (message !== undefined) {
+        records.set(target, record(target, { commandId, nodeId: target, status, statusDetails, responseCode, standardOutputContent: '', standardErrorContent: message, plugins: [] }));
+      } else {
+        if (!fromHistory.has(runId)) fromHistory.set(runId, new Set());
+        fromHistory.get(runId)!.add(target);
+      }
+    }
+    const converter = this.client.options.loadedDataConverter;
+    for (const [runId, targets] of fromHistory) {
+      const wanted = new Map([...targets].map((t) => [invocationActivityId(t), t]));
+      const scheduled = new Map<string, string>();
+      const history = await this.client.workflow.getHandle(commandId, runId).fetchHistory();
+      for (const e of history.events ?? []) {
+        const s = e.activityTaskScheduledEventAttributes;
+        const target = s?.activityId ? wanted.get(s.activityId) : undefined;
+        if (target) scheduled.set(String(e.eventId), target);
+        const done = e.activityTaskCompletedEventAttributes;
+        const of = done ? scheduled.get(String(done.scheduledEventId)) : undefined;
+        if (done && of) records.set(of, record(of, await decodeFromPayloadsAtIndex<InvocationResult>(converter, 0, done.result?.payloads)));
+      }
+    }
+    return records;
   }
 
   private async listChildren(commandId: string): Promise<InvocationListing[]> {
@@ -378,6 +484,12 @@ export class CommandClient {
     }
     return rows;
   }
+}
+
+function activityRow(commandId: string, instanceId: string, entry: InvocationEntry | undefined): InvocationListing {
+  if (!entry) return { commandId, instanceId, status: 'InProgress', statusDetails: 'InProgress' };
+  const [status, statusDetails, responseCode] = entry;
+  return { commandId, instanceId, status, statusDetails, responseCode };
 }
 
 export type { InvocationResult };

@@ -1,6 +1,7 @@
 // Listing executions through Temporal's visibility, by Drover's search attributes.
 import type { Client } from '@temporalio/client';
 import { SA_RUNBOOK, SA_STATUS, SA_TRIGGER, type Status } from '../workflows/definitions';
+import { visibilityLiteral } from './visibility';
 
 export interface ExecutionSummary {
   executionId: string;
@@ -20,9 +21,8 @@ export interface ListFilter {
 
 /** Visibility query text; values are quoted so a runbook name cannot change the query. */
 export function executionQuery(filter: ListFilter): string {
-  const quote = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  const parts = [filter.runbook ? `${SA_RUNBOOK.name} = ${quote(filter.runbook)}` : `${SA_RUNBOOK.name} IS NOT NULL`];
-  if (filter.status) parts.push(`${SA_STATUS.name} = ${quote(filter.status)}`);
+  const parts = [filter.runbook ? `${SA_RUNBOOK.name} = ${visibilityLiteral(filter.runbook)}` : `${SA_RUNBOOK.name} IS NOT NULL`];
+  if (filter.status) parts.push(`${SA_STATUS.name} = ${visibilityLiteral(filter.status)}`);
   return parts.join(' AND ');
 }
 

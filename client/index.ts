@@ -3,8 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import {
-  Client,
-  Connection,
+  type Client,
   WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
   WorkflowNotFoundError,
@@ -33,8 +32,8 @@ import {
   type ExecutionResult,
   type ExecutionState,
 } from '../workflows/definitions';
-import { taskQueue as defaultTaskQueue, temporalTarget } from './config';
-import { droverDataConverter } from './codec/data-converter';
+import { taskQueue as defaultTaskQueue } from './config';
+import { connectTemporal } from './connect';
 import { listExecutions, type ExecutionSummary, type ListFilter } from './executions';
 import { defaultRunbookDirs, findRunbook } from '../compiler/find-runbook';
 
@@ -120,10 +119,7 @@ export class DroverClient {
 
   /** Connects with Temporal's environment configuration. */
   static async connect(options: DroverClient['options'] = {}): Promise<DroverClient> {
-    const target = temporalTarget();
-    const dataConverter = droverDataConverter();
-    const connection = await Connection.connect(target.connectionOptions);
-    return new DroverClient(new Client({ connection, namespace: target.namespace, dataConverter }), options);
+    return new DroverClient(await connectTemporal(), options);
   }
 
   async close(): Promise<void> {

@@ -83,7 +83,6 @@ export function everySchemaActionCatalog(): ActionCatalog {
       outputs: spec.outputs,
       selectableOutputs: spec.selectableOutputs ?? false,
       ...(spec.forbiddenAsCancelTarget ? { forbiddenAsCancelTarget: true } : {}),
-      summary: spec.summary,
     };
   }
   return { ...catalog, ...BUILTIN_CATALOG };

@@ -10,19 +10,26 @@ import { describePointer, sentence, type PointerSubject } from './describe-point
 import { error, joinPointer, type Finding } from './finding';
 import { resolveAlternatives, typePhrase, type AlternativeOutcome } from './schema-alternatives';
 
-let compiled: ValidateFunction | undefined;
-
-function runbookValidator(): ValidateFunction {
-  // strictRequired is off: "one of these inputs is required" names properties declared a
-  // level up, which is exactly what we mean.
-  compiled ??= new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(
-    buildRunbookSchema(),
-  );
-  return compiled;
+/**
+ * A validator of one of Drover's schemas, compiled on first use (ajv's compile is slow).
+ * strictRequired is off: "one of these inputs is required" names properties declared a level
+ * up, which is exactly what we mean.
+ */
+export function lazyValidator(build: () => object): () => ValidateFunction {
+  let compiled: ValidateFunction | undefined;
+  return () => (compiled ??= new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(build()));
 }
+
+const runbookValidator = lazyValidator(buildRunbookSchema);
 
 export function validateRunbookSchema(value: unknown): Finding[] {
   return schemaFindings(runbookValidator(), value);
+}
+
+/** The shared wording names the root "the runbook"; other documents rename it (`noun`: "document", "baseline"). */
+export function renameRoot(findings: Finding[], noun: string): Finding[] {
+  const capital = `The ${noun}`;
+  return findings.map((f) => ({ ...f, message: f.message.replace(/^The runbook\b/, capital).replace(/\bthe runbook\b/g, `the ${noun}`) }));
 }
 
 /** The findings of any compiled schema of Drover's (runbooks, Command documents) for a value. */

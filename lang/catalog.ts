@@ -24,8 +24,6 @@ export interface ActionInfo {
    * The value is read only where it leaves Drover; anywhere else the compiler refuses it.
    */
   secureInputs?: { only: readonly string[] } | { except: readonly string[] };
-  /** One line for `drover validate` hints and docs. */
-  summary: string;
 }
 
 export type ActionCatalog = Record<string, ActionInfo>;
@@ -40,14 +38,12 @@ export const WORKFLOW_ACTIONS: ActionCatalog = {
     selectableOutputs: false,
     maxTimeoutSeconds: WEEK - 1,
     forbiddenAsCancelTarget: true,
-    summary: 'wait for a Duration or until a Timestamp',
   },
   'aws:pause': {
     runsIn: 'workflow',
     outputs: {},
     selectableOutputs: false,
     forbiddenAsCancelTarget: true,
-    summary: 'wait until resumed',
   },
   'aws:approve': {
     runsIn: 'workflow',
@@ -56,25 +52,21 @@ export const WORKFLOW_ACTIONS: ActionCatalog = {
     defaultTimeoutSeconds: WEEK,
     maxTimeoutSeconds: 30 * 86_400,
     forbiddenAsCancelTarget: true,
-    summary: 'wait for approvers to approve or reject',
   },
   'aws:branch': {
     runsIn: 'workflow',
     outputs: {},
     selectableOutputs: false,
-    summary: 'choose the next step by conditions',
   },
   'aws:loop': {
     runsIn: 'workflow',
     outputs: { CurrentIteration: 'Integer', CurrentIteratorValue: 'String' },
     selectableOutputs: false,
-    summary: 'run nested steps over iterators or while a condition holds',
   },
   'aws:updateVariable': {
     runsIn: 'workflow',
     outputs: {},
     selectableOutputs: false,
-    summary: 'set a runbook variable',
   },
   'aws:executeAutomation': {
     runsIn: 'workflow',
@@ -82,7 +74,6 @@ export const WORKFLOW_ACTIONS: ActionCatalog = {
     selectableOutputs: false,
     // The child receives the reference as a parameter value, never the secret.
     secureInputs: { only: ['RuntimeParameters'] },
-    summary: 'run another runbook as a child execution',
   },
 };
 
@@ -97,7 +88,6 @@ export const ACTIVITY_ACTIONS: ActionCatalog = {
     heartbeatSeconds: 15,
     // Resolved by the activity into the handler's events; never into the script's source.
     secureInputs: { only: ['InputPayload'] },
-    summary: 'run a Python script handler and return its Payload',
   },
   'aws:executeAwsApi': {
     runsIn: 'activity',
@@ -105,7 +95,6 @@ export const ACTIVITY_ACTIONS: ActionCatalog = {
     selectableOutputs: true,
     defaultTimeoutSeconds: 300,
     secureInputs: { except: ['Service', 'Api'] },
-    summary: 'call any AWS API operation (boto3 names: Service ec2, Api DescribeInstances)',
   },
   'aws:waitForAwsResourceProperty': {
     runsIn: 'activity',
@@ -114,7 +103,6 @@ export const ACTIVITY_ACTIONS: ActionCatalog = {
     defaultTimeoutSeconds: 3600,
     heartbeatSeconds: 30,
     secureInputs: { except: ['Service', 'Api', 'PropertySelector', 'DesiredValues'] },
-    summary: 'poll an AWS API until a property has one of the desired values',
   },
   'aws:assertAwsResourceProperty': {
     runsIn: 'activity',
@@ -122,7 +110,6 @@ export const ACTIVITY_ACTIONS: ActionCatalog = {
     selectableOutputs: false,
     defaultTimeoutSeconds: 300,
     secureInputs: { except: ['Service', 'Api', 'PropertySelector', 'DesiredValues'] },
-    summary: 'fail unless an AWS API property has one of the desired values',
   },
   'aws:changeInstanceState': {
     runsIn: 'activity',
@@ -130,7 +117,6 @@ export const ACTIVITY_ACTIONS: ActionCatalog = {
     selectableOutputs: false,
     defaultTimeoutSeconds: 3600,
     heartbeatSeconds: 30,
-    summary: 'start, stop or terminate EC2 instances and wait for the state',
   },
   'aws:createImage': {
     runsIn: 'activity',
@@ -139,7 +125,6 @@ export const ACTIVITY_ACTIONS: ActionCatalog = {
     defaultTimeoutSeconds: 3600,
     heartbeatSeconds: 30,
     forbiddenAsCancelTarget: true,
-    summary: 'create an AMI from an instance',
   },
   'aws:copyImage': {
     runsIn: 'activity',
@@ -148,14 +133,12 @@ export const ACTIVITY_ACTIONS: ActionCatalog = {
     defaultTimeoutSeconds: 3600,
     heartbeatSeconds: 30,
     forbiddenAsCancelTarget: true,
-    summary: 'copy an AMI, possibly from another region',
   },
   'aws:deleteImage': {
     runsIn: 'activity',
     outputs: {},
     selectableOutputs: false,
     defaultTimeoutSeconds: 600,
-    summary: 'deregister an AMI and delete its snapshots',
   },
   'aws:createTags': {
     runsIn: 'activity',
@@ -163,7 +146,6 @@ export const ACTIVITY_ACTIONS: ActionCatalog = {
     selectableOutputs: false,
     defaultTimeoutSeconds: 300,
     forbiddenAsCancelTarget: true,
-    summary: 'tag AWS resources',
   },
   'aws:runInstances': {
     runsIn: 'activity',
@@ -172,7 +154,6 @@ export const ACTIVITY_ACTIONS: ActionCatalog = {
     defaultTimeoutSeconds: 3600,
     heartbeatSeconds: 30,
     forbiddenAsCancelTarget: true,
-    summary: 'launch EC2 instances (idempotent through a client token)',
   },
   'aws:runCommand': {
     // Routed in the workflow (workflows/actions/run-command.ts): agent nodes through the Run
@@ -185,14 +166,12 @@ export const ACTIVITY_ACTIONS: ActionCatalog = {
     heartbeatSeconds: 30,
     // Passed on as written: SSM resolves it on the instance, a Drover agent on its node.
     secureInputs: { only: ['Parameters'] },
-    summary: 'run a Command document on managed nodes (Drover agents) and EC2 instances (SSM Run Command)',
   },
   'drover:log': {
     runsIn: 'activity',
     outputs: { Message: 'String' },
     selectableOutputs: false,
     defaultTimeoutSeconds: 60,
-    summary: "write a message to the worker's log and the step's output (Drover addition)",
   },
   'drover:patchCompliance': {
     runsIn: 'activity',
@@ -208,7 +187,6 @@ export const ACTIVITY_ACTIONS: ActionCatalog = {
     selectableOutputs: false,
     defaultTimeoutSeconds: 600,
     heartbeatSeconds: 30,
-    summary: 'report the patch compliance of managed nodes (Drover addition)',
   },
 };
 

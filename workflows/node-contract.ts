@@ -4,7 +4,9 @@
 // own worker heartbeats, which never touch a workflow history. Pure; imported by the
 // registration workflow, the agent and the client.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { SearchAttributePair } from '@temporalio/common';
 import type { NodeInfo } from '../agent/protocol';
+import { SA_AGENT_VERSION, SA_NODE_PLATFORM, SA_NODE_TAGS } from './definitions';
 
 /** The workflow type (a named export of the worker's bundle; the colon keeps it apart from runbook names). */
 export const NODE_WORKFLOW_TYPE = 'drover:node';
@@ -36,10 +38,22 @@ export const nodeRegistrationQuery = defineQuery<NodeRegistration>('drover.node.
 /** `role=web`: how a tag is kept in the DroverNodeTags keyword list. */
 export const tagKeyword = (key: string, value: string): string => `${key}=${value}`;
 
+/** A node's tags as the DroverNodeTags keyword list. */
+export const tagKeywords = (tags: Record<string, string>): string[] => Object.entries(tags).map(([k, v]) => tagKeyword(k, v));
+
+/** The registry workflow's search attributes: set by the agent at start, kept by the workflow. */
+export function nodeSearchAttributes(r: Pick<NodeRegistration, 'tags' | 'facts'>): SearchAttributePair[] {
+  return [
+    { key: SA_NODE_TAGS, value: tagKeywords(r.tags) },
+    { key: SA_NODE_PLATFORM, value: r.facts.platformType ?? 'Unknown' },
+    { key: SA_AGENT_VERSION, value: r.facts.agentVersion ?? 'unknown' },
+  ];
+}
+
 /** Continue-as-new well before Temporal's warnings (10,240 events): a registration costs ~6 events. */
 export const NODE_HISTORY_LIMIT = 1000;
 
-const isStringRecord = (v: unknown): v is Record<string, string> =>
+export const isStringRecord = (v: unknown): v is Record<string, string> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
 
 /**

@@ -5,9 +5,12 @@
 // (signal-with-start); `drover patch compliance` lists it with one visibility query. Pure:
 // imported by the workflow, the agent side and the client.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { SearchAttributePair } from '@temporalio/common';
 import type { ComplianceLevel, OperatingSystem } from '../patch/baseline';
 import type { PatchOperationType, RebootOption } from '../patch/operation';
 import type { PatchCounts, PatchRecord, PatchSummary } from '../patch/patch-state';
+import { SA_NODE_TAGS, SA_PATCH_COMPLIANCE } from './definitions';
+import { isStringRecord, tagKeywords } from './node-contract';
 
 export const PATCH_STATE_WORKFLOW_TYPE = 'drover:patchState';
 
@@ -59,6 +62,14 @@ export const patchStateSignal = defineSignal<[PatchStateRecord]>('drover.patch.s
 export const forgetPatchStateSignal = defineSignal('drover.patch.forget');
 export const patchStateQuery = defineQuery<PatchStateRecord>('drover.patch.state');
 
+/** The patch state workflow's search attributes: set at signal-with-start, kept by the workflow. */
+export function patchStateSearchAttributes(record: PatchStateRecord): SearchAttributePair[] {
+  return [
+    { key: SA_NODE_TAGS, value: tagKeywords(record.tags) },
+    { key: SA_PATCH_COMPLIANCE, value: record.compliance },
+  ];
+}
+
 /** The record that wins: the later operation (a late or repeated signal never moves a node back). */
 export function isNewer(next: PatchStateRecord, current: PatchStateRecord): boolean {
   return next.operationEndTime > current.operationEndTime;
@@ -71,14 +82,10 @@ export function isNewer(next: PatchStateRecord, current: PatchStateRecord): bool
 export function isPatchStateRecord(x: unknown): x is PatchStateRecord {
   if (typeof x !== 'object' || x === null) return false;
   const r = x as Record<string, unknown>;
-  const tags = r.tags;
   return (
     typeof r.nodeId === 'string' &&
     typeof r.operationEndTime === 'string' &&
     (r.compliance === 'COMPLIANT' || r.compliance === 'NON_COMPLIANT') &&
-    typeof tags === 'object' &&
-    tags !== null &&
-    !Array.isArray(tags) &&
-    Object.values(tags).every((v) => typeof v === 'string')
+    isStringRecord(r.tags)
   );
 }

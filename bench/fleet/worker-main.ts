@@ -3,7 +3,7 @@
 // nodes that never registered, the file the bench wrote (BENCH_SIM_NODES).
 //   node --import tsx bench/fleet/worker-main.ts
 import { existsSync, readFileSync } from 'node:fs';
-import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { Runtime, DefaultLogger, type WorkerOptions } from '@temporalio/worker';
 import type { NodeInfo } from '../../agent/protocol';
 import { registryDirectory } from '../../activities/run-command/registry-directory';
 import { createDroverWorker } from '../../worker';
@@ -24,7 +24,8 @@ const { worker, close } = await createDroverWorker({
       },
     },
   },
-  tune: { maxConcurrentWorkflowTaskExecutions: 100, maxConcurrentActivityTaskExecutions: 200 },
+  // BENCH_WORKER_TUNE (JSON) overrides these: how the bench compares worker settings.
+  tune: { maxConcurrentWorkflowTaskExecutions: 100, maxConcurrentActivityTaskExecutions: 200, ...(JSON.parse(process.env.BENCH_WORKER_TUNE ?? '{}') as Partial<WorkerOptions>) },
 });
 console.log('ready');
 try {

@@ -1,13 +1,11 @@
 // `drover agent`: run this machine as a managed node. `drover nodes`: list the fleet.
 import type { Command } from 'commander';
-import { Client, Connection } from '@temporalio/client';
 import pc from 'picocolors';
 import { runAgent } from '../../agent/agent';
 import { parseTagFlag } from '../../agent/config';
 import { listNodes } from '../../agent/registry';
 import type { NodeInfo } from '../../agent/protocol';
-import { temporalTarget } from '../../client/config';
-import { droverDataConverter } from '../../client/codec/data-converter';
+import { connectTemporal } from '../../client/connect';
 import { CliError, EXIT } from '../errors';
 
 function collectTag(raw: string, acc: Record<string, string> = {}): Record<string, string> {
@@ -66,18 +64,16 @@ export function registerAgentCommands(program: Command): void {
     .option('--node-id <id>', 'only this node (repeatable)', (raw: string, acc: string[] = []) => [...acc, raw])
     .option('--json', 'print the nodes as JSON')
     .action(async (opts: { tag?: Record<string, string[]>; nodeId?: string[]; json?: boolean }) => {
-      const target = temporalTarget();
-      const dataConverter = droverDataConverter();
-      const connection = await Connection.connect(target.connectionOptions);
+      const client = await connectTemporal();
       try {
-        const nodes = await listNodes(new Client({ connection, namespace: target.namespace, dataConverter }), {
+        const nodes = await listNodes(client, {
           ...(opts.tag ? { tags: opts.tag } : {}),
           ...(opts.nodeId ? { nodeIds: opts.nodeId } : {}),
         });
         if (opts.json) console.log(JSON.stringify(nodes, null, 2));
         else console.log(formatNodes(nodes));
       } finally {
-        await connection.close();
+        await client.connection.close();
       }
     });
 }

@@ -2,9 +2,7 @@
 // AWS-RunPatchBaseline command ran on), as a table, JSON or CSV; optionally written to S3
 // the way SSM's resource data sync lays it out.
 import type { Command } from 'commander';
-import { Client, Connection } from '@temporalio/client';
-import { temporalTarget } from '../../client/config';
-import { droverDataConverter } from '../../client/codec/data-converter';
+import { connectTemporal } from '../../client/connect';
 import { AwsClients } from '../../activities/aws/clients';
 import { complianceByQuery, complianceOfCommand } from '../../patch/compliance/report';
 import { writeComplianceToS3 } from '../../patch/compliance/s3-sync';
@@ -48,12 +46,9 @@ export function registerPatchCommands(program: Command): void {
       if (opts.json && opts.csv) throw new CliError('give --json or --csv, not both', EXIT.usage);
       if (opts.commandId && (opts.tag || opts.nodeId)) throw new CliError('give --command-id, or --tag/--node-id, not both', EXIT.usage);
       if (opts.s3Prefix && !opts.s3Bucket) throw new CliError('--s3-prefix needs --s3-bucket', EXIT.usage);
-      const target = temporalTarget();
-      const dataConverter = droverDataConverter();
-      const connection = await Connection.connect(target.connectionOptions);
+      const client = await connectTemporal();
       const aws = new AwsClients();
       try {
-        const client = new Client({ connection, namespace: target.namespace, dataConverter });
         let rows = opts.commandId
           ? await complianceOfCommand(client, opts.commandId, { ssm: aws.get(SSMClient) })
           : await complianceByQuery(client, { ...(opts.tag ? { tags: opts.tag } : {}), ...(opts.nodeId ? { nodeIds: opts.nodeId } : {}) });
@@ -67,7 +62,7 @@ export function registerPatchCommands(program: Command): void {
         else console.log(formatCompliance(rows));
       } finally {
         aws.destroy();
-        await connection.close();
+        await client.connection.close();
       }
     });
 }

@@ -2,14 +2,13 @@
 // compiler's parser), validate against the baseline schema, run the baseline rules, emit.
 // Pure: no I/O. Every problem is reported at once, sorted by position.
 import type { ComplianceLevel, FilterKey, PatchBaseline, PatchFilter, PatchRule } from '../../patch/baseline';
+import { checkDocument } from '../check-document';
 import { hasErrors, type Diagnostic } from '../diagnostic';
-import { error, type Finding } from '../finding';
+import { error } from '../finding';
 import { canonicalJson, sha256Hex } from '../hash';
 import { runbookName } from '../index';
 import { asRecord, asString, type Json } from '../outline';
-import { parseSource } from '../parse';
-import type { SourcePositions } from '../positions';
-import { baselineContext, BASELINE_RULES, type BaselineContext, type BaselineRule } from './rules';
+import { baselineContext, BASELINE_RULES } from './rules';
 import { validateBaselineSchema } from './schema-validate';
 
 export interface BaselineCompileResult {
@@ -19,17 +18,13 @@ export interface BaselineCompileResult {
 }
 
 export function compileBaseline(text: string, file: string): BaselineCompileResult {
-  const parsed = parseSource(text);
-  let findings = parsed.findings;
-  let ctx: BaselineContext | undefined;
-  const readable = parsed.value !== undefined || findings.length === 0;
-  if (readable && !asRecord(parsed.value)) {
-    findings = [error('invalid-type', '', 'A patch baseline must be a mapping of OperatingSystem, ApprovalRules and the other keys.', 'Start from: OperatingSystem: DEBIAN and ApprovalRules: { PatchRules: [...] }.')];
-  } else if (readable) {
-    ctx = baselineContext(parsed.value);
-    findings = [...findings, ...validateBaselineSchema(parsed.value), ...BASELINE_RULES.flatMap((rule) => runSafely(rule, ctx!))];
-  }
-  const diagnostics = findings.map((f) => toDiagnostic(f, file, parsed.positions)).sort(byPosition);
+  const { ctx, diagnostics } = checkDocument(text, file, {
+    noun: 'baseline',
+    notAMapping: error('invalid-type', '', 'A patch baseline must be a mapping of OperatingSystem, ApprovalRules and the other keys.', 'Start from: OperatingSystem: DEBIAN and ApprovalRules: { PatchRules: [...] }.'),
+    context: baselineContext,
+    validateSchema: validateBaselineSchema,
+    rules: BASELINE_RULES,
+  });
   if (!ctx || hasErrors(diagnostics)) return { diagnostics };
   return { baseline: emitBaseline(ctx.doc, file), diagnostics };
 }
@@ -69,20 +64,3 @@ function filtersOf(group: unknown): PatchFilter[] {
 }
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string').map((v) => v.trim()) : []);
-
-function runSafely(rule: BaselineRule, ctx: BaselineContext): Finding[] {
-  try {
-    return rule(ctx);
-  } catch (e) {
-    return [error('internal-error', '', `The ${rule.name} check failed: ${(e as Error).message}.`, 'This is a Drover bug; please report it with the baseline.')];
-  }
-}
-
-function toDiagnostic(f: Finding, file: string, positions: SourcePositions): Diagnostic {
-  const { line, col } = positions.of(f);
-  return { code: f.code, severity: f.severity, message: f.message, ...(f.hint ? { hint: f.hint } : {}), file, line, col, pointer: f.pointer };
-}
-
-function byPosition(a: Diagnostic, b: Diagnostic): number {
-  return a.line - b.line || a.col - b.col || (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) || a.code.localeCompare(b.code);
-}

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { PatchBaseline } from '../../patch/baseline';
 import type { Diagnostic } from '../diagnostic';
 import { parseSource } from '../parse';
+import { readSource } from '../read-source';
 import { compileBaseline, type BaselineCompileResult } from './index';
 
 const BASELINE_FILE = /\.(ya?ml|json)$/i;
@@ -21,14 +22,9 @@ export function defaultBaselineDirs(): string[] {
 }
 
 export async function loadBaselineFile(path: string): Promise<BaselineCompileResult> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (e as Error).message;
-    return { diagnostics: [{ code: 'unreadable-file', severity: 'error', message: `Cannot read the baseline: ${reason}.`, hint: 'Check the path.', file: path, line: 1, col: 1, pointer: '' }] };
-  }
-  return compileBaseline(text, path);
+  const source = await readSource(path, 'the baseline');
+  if ('diagnostic' in source) return { diagnostics: [source.diagnostic] };
+  return compileBaseline(source.text, path);
 }
 
 export interface BaselineSet {

@@ -2,12 +2,13 @@
 // its `drover-patch/<id>` workflow), and the compliance report lists every node's state with
 // one visibility query (memo included), filtered by tag on the server.
 import type { Client } from '@temporalio/client';
-import { SA_NODE_TAGS, SA_PATCH_COMPLIANCE } from '../../workflows/definitions';
-import { tagKeyword } from '../../workflows/node-contract';
+import { nodeTagClause, visibilityLiteral as quote } from '../../client/visibility';
+import { SA_PATCH_COMPLIANCE } from '../../workflows/definitions';
 import {
   forgetPatchStateSignal,
   PATCH_STATE_MEMO_KEY,
   PATCH_STATE_WORKFLOW_TYPE,
+  patchStateSearchAttributes,
   patchStateSignal,
   patchStateWorkflowId,
   type PatchStateRecord,
@@ -26,10 +27,7 @@ export async function recordPatchState(client: Client, record: PatchStateRecord,
     signal: patchStateSignal,
     signalArgs: [record],
     memo: { [PATCH_STATE_MEMO_KEY]: record },
-    typedSearchAttributes: [
-      { key: SA_NODE_TAGS, value: Object.entries(record.tags).map(([k, v]) => tagKeyword(k, v)) },
-      { key: SA_PATCH_COMPLIANCE, value: record.compliance },
-    ],
+    typedSearchAttributes: patchStateSearchAttributes(record),
     staticSummary: `Patch state of node ${record.nodeId}`,
   });
 }
@@ -49,10 +47,7 @@ export interface ComplianceQuery {
 /** The latest patch state of every node matching the query, sorted by node id. */
 export async function listPatchStates(client: Client, query: ComplianceQuery = {}): Promise<PatchStateRecord[]> {
   const clauses = [`WorkflowType = '${PATCH_STATE_WORKFLOW_TYPE}'`, "ExecutionStatus = 'Running'"];
-  for (const [k, v] of Object.entries(query.tags ?? {})) {
-    const values = typeof v === 'string' ? [v] : v;
-    clauses.push(`${SA_NODE_TAGS.name} IN (${values.map((value) => quote(tagKeyword(k, value))).join(', ')})`);
-  }
+  for (const [k, v] of Object.entries(query.tags ?? {})) clauses.push(nodeTagClause(k, typeof v === 'string' ? [v] : v));
   if (query.compliance) clauses.push(`${SA_PATCH_COMPLIANCE.name} = ${quote(query.compliance)}`);
   if (query.nodeIds?.length) clauses.push(`WorkflowId IN (${query.nodeIds.map((id) => quote(patchStateWorkflowId(id))).join(', ')})`);
   const records: PatchStateRecord[] = [];
@@ -61,9 +56,4 @@ export async function listPatchStates(client: Client, query: ComplianceQuery = {
     if (record) records.push(record);
   }
   return records.sort((a, b) => a.nodeId.localeCompare(b.nodeId));
-}
-
-/** A visibility query string literal. */
-function quote(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }

@@ -1,4 +1,5 @@
-// Drover as separate processes, the way operators run it: `drover worker`, `drover …`.
+// Drover as separate processes, the way operators run it: `drover worker`, `drover agent`,
+// `drover …`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
@@ -19,45 +20,65 @@ export function droverEnv(taskQueue: string): NodeJS.ProcessEnv {
   };
 }
 
-export interface WorkerProcess {
+/** A long-running process of ours (a worker, an agent) with everything it printed. */
+export interface DroverProcess {
   child: ChildProcess;
   output(): string;
-  kill(signal: NodeJS.Signals): Promise<void>;
+  /** Signals it (default SIGTERM) and resolves once it has exited. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `drover worker` and resolves once it polls. */
-export async function startWorkerProcess(taskQueue: string, runbookDirs: string[]): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [DROVER_BIN, 'worker', '--task-queue', taskQueue, '--runbooks', runbookDirs.join(':')], {
-    env: droverEnv(taskQueue),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/**
+ * Spawns `node <args>` and resolves once what it printed matches `ready` (its "polling"
+ * banner), with the match; fails with its output when it exits or `timeoutMs` passes first.
+ */
+export async function spawnUntilReady(
+  what: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+  timeoutMs = 60_000,
+): Promise<DroverProcess & { banner: RegExpExecArray }> {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (b) => (out += b));
   child.stderr!.on('data', (b) => (out += b));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${out}`)), 60_000);
-    const check = () => {
-      if (out.includes('polling task queue')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stderr!.on('data', check);
-    child.once('exit', (code) => {
+  const banner = await new Promise<RegExpExecArray>((resolve, reject) => {
+    const done = (settle: () => void) => {
       clearTimeout(timer);
-      reject(new Error(`worker exited (${code}):\n${out}`));
-    });
+      child.stdout!.off('data', check);
+      child.stderr!.off('data', check);
+      child.off('exit', exited);
+      settle();
+    };
+    const check = () => {
+      const m = ready.exec(out);
+      if (m) done(() => resolve(m));
+    };
+    const exited = (code: number | null) => done(() => reject(new Error(`${what} exited (${code}):\n${out}`)));
+    const timer = setTimeout(() => done(() => reject(new Error(`${what} did not start:\n${out}`))), timeoutMs);
+    child.stdout!.on('data', check);
+    child.stderr!.on('data', check);
+    child.once('exit', exited);
   });
   return {
+    banner,
     child,
     output: () => out,
-    kill: (signal) =>
+    kill: (signal = 'SIGTERM') =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill(signal);
       }),
   };
+}
+
+export type WorkerProcess = DroverProcess;
+
+/** Starts `drover worker` and resolves once it polls. */
+export function startWorkerProcess(taskQueue: string, runbookDirs: string[]): Promise<WorkerProcess> {
+  return spawnUntilReady('worker', [DROVER_BIN, 'worker', '--task-queue', taskQueue, '--runbooks', runbookDirs.join(':')], droverEnv(taskQueue), /polling task queue/);
 }
 
 export interface CliResult {

@@ -21,7 +21,8 @@ import { AGENT_ACTIVITIES, nodeTaskQueue, type CommandDocumentPlan, type Invocat
 import { nodeWorkflowId } from '../../workflows/node-contract';
 import { startStack, useSandboxAws, type TestStack } from '../helpers/env';
 import { droverEnv, runCli } from '../helpers/processes';
-import { isAlive, startAgentProcess, until, type AgentProcess } from '../helpers/agents';
+import { isAlive, startAgentProcess, type AgentProcess } from '../helpers/agents';
+import { until } from '../helpers/wait';
 import { dedent } from '../unit/compiler/helpers';
 
 const suite = randomUUID().slice(0, 8);

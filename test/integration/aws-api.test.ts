@@ -10,7 +10,6 @@ import {
   CreateVolumeCommand,
   DescribeSnapshotsCommand,
   EC2Client,
-  RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateKeyCommand, KMSClient, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
@@ -19,8 +18,11 @@ import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SideEffectEvent } from '../../activities/aws';
 import type { WaitProgress } from '../../activities/aws/api/activities';
 import { TAG_EXECUTION } from '../../activities/aws/idempotency';
-import type { ExecutionResult, StepRecord } from '../../workflows/definitions';
+import type { ExecutionResult } from '../../workflows/definitions';
 import { startStack, type TestStack } from '../helpers/env';
+import { until } from '../helpers/wait';
+import { runToEnd, step } from '../helpers/plans';
+import { launchInstances } from '../helpers/aws';
 import { CORPUS_DIR, hasCorpus } from '../unit/corpus';
 
 // The worker runs in this process: wait polls every 200 ms instead of 1 s growing to 15 s.
@@ -50,16 +52,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function step(result: { steps: StepRecord[] }, name: string): StepRecord {
-  const r = result.steps.find((s) => s.name === name);
-  if (!r) throw new Error(`no step ${name}`);
-  return r;
-}
-
-async function run(runbook: string, parameters: Record<string, unknown>): Promise<{ executionId: string; result: ExecutionResult }> {
-  const { executionId } = await stack.client.start(runbook, { parameters });
-  return { executionId, result: await stack.client.result(executionId) };
-}
+const run = (runbook: string, parameters: Record<string, unknown>) => runToEnd(stack.client, runbook, parameters);
 
 /** Attempt and last failure of every activity that started, from the execution's history. */
 async function activityAttempts(executionId: string): Promise<{ attempt: number; lastFailure?: string }[]> {
@@ -72,16 +65,8 @@ async function activityAttempts(executionId: string): Promise<{ attempt: number;
     }));
 }
 
-async function launch(tags: Record<string, string>, count = 1): Promise<string[]> {
-  const out = await ec2.send(
-    new RunInstancesCommand({
-      ImageId: 'ami-12c6146b',
-      MinCount: count,
-      MaxCount: count,
-      TagSpecifications: [{ ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }],
-    }),
-  );
-  return (out.Instances ?? []).map((i) => i.InstanceId!);
+function launch(tags: Record<string, string>, count = 1): Promise<string[]> {
+  return launchInstances(ec2, { tags, count });
 }
 
 describe('aws:executeAwsApi', () => {
@@ -180,8 +165,7 @@ describe('aws:waitForAwsResourceProperty and aws:assertAwsResourceProperty', () 
     const { executionId } = await stack.client.start('aws-api-wait', { parameters: { InstanceId: instanceId } });
     const mine = () => calls.filter((c) => c.request.executionId === executionId);
     // Polls before the tag exists, through the injected crash on the second, into the retry.
-    const deadline = Date.now() + 60_000;
-    while (!mine().some((c) => c.attempt === 2) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await until('the retry after the injected crash', async () => (mine().some((c) => c.attempt === 2) ? true : undefined), 60_000);
     expect((await stack.client.state(executionId)).status).toBe('InProgress');
     await ec2.send(new CreateTagsCommand({ Resources: [instanceId!], Tags: [{ Key: 'drover-ready', Value: 'yes' }] }));
     const result = await stack.client.result(executionId);

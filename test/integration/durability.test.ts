@@ -9,10 +9,12 @@ import { inject } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { DroverClient } from '../../client';
 import { FIXTURE_RUNBOOKS, REPO_RUNBOOKS, uniqueQueue } from '../helpers/env';
-import { droverEnv, startWorkerProcess, type WorkerProcess } from '../helpers/processes';
-import { spawn } from 'node:child_process';
+import { droverEnv, spawnUntilReady, startWorkerProcess, type WorkerProcess } from '../helpers/processes';
+import { until } from '../helpers/wait';
+import { amazonImageId, launchInstances } from '../helpers/aws';
 import { fileURLToPath } from 'node:url';
-import { DescribeImagesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { DescribeImagesCommand } from '@aws-sdk/client-ec2';
+import { sandboxEc2 } from '../../devstack/sandbox';
 
 const PAUSED_WORKER = fileURLToPath(new URL('../helpers/paused-worker.ts', import.meta.url));
 import type { ExecutionState } from '../../workflows/definitions';
@@ -31,16 +33,6 @@ afterAll(async () => {
   await Promise.all(workers.map((w) => w.kill('SIGKILL')));
   await connection?.close();
 });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function stepStatus(s: ExecutionState, name: string): string | undefined {
   return s.steps.find((r) => r.name === name)?.status;
@@ -79,28 +71,25 @@ it('survives SIGKILL of the worker in an activity and in a timer, re-running no 
 }, 180_000);
 
 it('an AWS side effect happens once when the worker is SIGKILLed right after the call reached AWS', async () => {
-  const endpoint = inject('motoEndpoint');
-  const ec2 = new EC2Client({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+  const ec2 = sandboxEc2(inject('motoEndpoint'));
   try {
-    const images = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
-    const launched = await ec2.send(
-      new RunInstancesCommand({ ImageId: images.Images![0]!.ImageId!, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' }),
-    );
-    const instanceId = launched.Instances![0]!.InstanceId!;
+    const instanceId = (await launchInstances(ec2, { imageId: await amazonImageId(ec2), instanceType: 't3.micro' }))[0]!;
     const dir = mkdtempSync(join(tmpdir(), 'drover-durable-aws-'));
     const paused = join(dir, 'paused');
     const queue = uniqueQueue('durable-aws');
     const awsClient = new DroverClient(new Client({ connection }), { taskQueue: queue, runbookDirs: [FIXTURE_RUNBOOKS] });
 
-    const pausedWorker = spawn(process.execPath, ['--import', 'tsx', PAUSED_WORKER], {
-      env: { ...droverEnv(queue), DROVER_RUNBOOKS: FIXTURE_RUNBOOKS, PAUSE_AFTER_API: 'CreateImage', PAUSED_FILE: paused },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const pausedWorker = await spawnUntilReady(
+      'paused worker',
+      ['--import', 'tsx', PAUSED_WORKER],
+      { ...droverEnv(queue), DROVER_RUNBOOKS: FIXTURE_RUNBOOKS, PAUSE_AFTER_API: 'CreateImage', PAUSED_FILE: paused },
+      /polling task queue/,
+    );
+    workers.push(pausedWorker);
     const imageName = `durable-${Date.now()}`;
     const { executionId } = await awsClient.start('ec2-durable-image', { parameters: { InstanceId: instanceId, ImageName: imageName } });
     await until('CreateImage to reach AWS', async () => (existsSync(paused) ? true : undefined), 90_000);
-    pausedWorker.kill('SIGKILL');
-    await new Promise((r) => pausedWorker.once('exit', r));
+    await pausedWorker.kill('SIGKILL');
 
     workers.push(await startWorkerProcess(queue, [FIXTURE_RUNBOOKS]));
     const result = await awsClient.result(executionId);

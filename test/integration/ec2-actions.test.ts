@@ -11,7 +11,6 @@ import {
   DescribeInstancesCommand,
   DescribeSnapshotsCommand,
   EC2Client,
-  RunInstancesCommand,
   StartInstancesCommand,
   StopInstancesCommand,
   type Instance,
@@ -24,8 +23,11 @@ import type { SideEffectEvent } from '../../activities/aws';
 import { AwsClients } from '../../activities/aws/clients';
 import { createEc2Activities } from '../../activities/aws/ec2';
 import { TAG_EXECUTION } from '../../activities/aws/idempotency';
-import type { ActionRequest, StepRecord } from '../../workflows/definitions';
+import type { ActionRequest } from '../../workflows/definitions';
 import { startStack, type TestStack } from '../helpers/env';
+import { until } from '../helpers/wait';
+import { runToEnd, step } from '../helpers/plans';
+import { amazonImageId, launchInstances, tagsOf } from '../helpers/aws';
 
 let stack: TestStack;
 let ec2: EC2Client;
@@ -45,8 +47,7 @@ function crashOnce(event: SideEffectEvent): void {
 beforeAll(async () => {
   stack = await startStack({ prefix: 'ec2-actions', activityDeps: { aws: { afterSideEffect: crashOnce } } });
   ec2 = new EC2Client({});
-  const images = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'architecture', Values: ['x86_64'] }] }));
-  imageId = images.Images![0]!.ImageId!;
+  imageId = await amazonImageId(ec2);
 });
 afterAll(async () => {
   ec2?.destroy();
@@ -54,17 +55,8 @@ afterAll(async () => {
 });
 
 /** Launches `count` instances tagged with a fresh test tag; returns their ids. */
-async function launch(count = 1): Promise<string[]> {
-  const out = await ec2.send(
-    new RunInstancesCommand({
-      ImageId: imageId,
-      InstanceType: 't3.micro',
-      MinCount: count,
-      MaxCount: count,
-      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'ec2-test', Value: randomUUID() }] }],
-    }),
-  );
-  return out.Instances!.map((i) => i.InstanceId!);
+function launch(count = 1): Promise<string[]> {
+  return launchInstances(ec2, { count, imageId, instanceType: 't3.micro', tags: { 'ec2-test': randomUUID() } });
 }
 
 async function instances(filters: { Name: string; Values: string[] }[]): Promise<Instance[]> {
@@ -78,32 +70,13 @@ async function states(ids: string[]): Promise<string[]> {
   return ids.map((id) => byId.get(id)!);
 }
 
-function tagsOf(tags: { Key?: string; Value?: string }[] | undefined): Record<string, string | undefined> {
-  return Object.fromEntries((tags ?? []).map((t) => [t.Key, t.Value]));
-}
-
-function step(steps: StepRecord[], name: string): StepRecord {
-  const r = steps.find((s) => s.name === name);
-  if (!r) throw new Error(`no step ${name}`);
-  return r;
-}
-
 /** The `status` of the running activity's latest heartbeat, once there is one. */
 async function waitForHeartbeat(executionId: string): Promise<unknown> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const desc = await stack.client.handle(executionId).describe();
-    const payload = desc.raw.pendingActivities?.[0]?.heartbeatDetails?.payloads?.[0];
-    if (payload) return (defaultPayloadConverter.fromPayload(payload) as { status?: unknown }).status;
-    if (Date.now() > deadline) throw new Error(`no heartbeat from ${executionId}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const payload = await until(`a heartbeat from ${executionId}`, async () => (await stack.client.handle(executionId).describe()).raw.pendingActivities?.[0]?.heartbeatDetails?.payloads?.[0], 30_000);
+  return (defaultPayloadConverter.fromPayload(payload) as { status?: unknown }).status;
 }
 
-async function run(runbook: string, parameters: Record<string, unknown>) {
-  const { executionId } = await stack.client.start(runbook, { parameters });
-  return { executionId, result: await stack.client.result(executionId) };
-}
+const run = (runbook: string, parameters: Record<string, unknown>) => runToEnd(stack.client, runbook, parameters);
 
 describe('aws:changeInstanceState', () => {
   it('stops, starts and terminates instances, waiting until each state is reached', async () => {

@@ -15,15 +15,16 @@ import {
   DescribeSnapshotsCommand,
   DescribeVolumesCommand,
   EC2Client,
-  RunInstancesCommand,
   StopInstancesCommand,
   type Snapshot,
   type Tag,
 } from '@aws-sdk/client-ec2';
-import { CreateTopicCommand, DeleteTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { ExecutionResult, StepRecord } from '../../workflows/definitions';
+import { DeleteTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DeleteQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { ExecutionResult } from '../../workflows/definitions';
 import { startStack, type TestStack } from '../helpers/env';
+import { runToEnd, step } from '../helpers/plans';
+import { amazonImageId, launchInstances, subscribedQueue, tagsOf } from '../helpers/aws';
 
 /**
  * AWS's published runbooks are read where the shared corpus is checked out, next to the
@@ -47,8 +48,7 @@ let imageId: string;
 beforeAll(async () => {
   stack = await startStack({ prefix: 'ec2-runbooks' });
   ec2 = new EC2Client({});
-  const images = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'architecture', Values: ['x86_64'] }] }));
-  imageId = images.Images![0]!.ImageId!;
+  imageId = await amazonImageId(ec2);
 });
 afterAll(async () => {
   ec2?.destroy();
@@ -56,18 +56,8 @@ afterAll(async () => {
 });
 
 /** Launches instances with `tags` and a data volume each; returns their ids. */
-async function launch(count: number, tags: Tag[] = [{ Key: 'ec2-test', Value: randomUUID() }]): Promise<string[]> {
-  const out = await ec2.send(
-    new RunInstancesCommand({
-      ImageId: imageId,
-      InstanceType: 't3.micro',
-      MinCount: count,
-      MaxCount: count,
-      BlockDeviceMappings: [{ DeviceName: '/dev/sdf', Ebs: { VolumeSize: 8 } }],
-      TagSpecifications: [{ ResourceType: 'instance', Tags: tags }],
-    }),
-  );
-  return out.Instances!.map((i) => i.InstanceId!);
+function launch(count: number, tags: Tag[] = [{ Key: 'ec2-test', Value: randomUUID() }]): Promise<string[]> {
+  return launchInstances(ec2, { count, imageId, instanceType: 't3.micro', dataVolume: true, tags });
 }
 
 async function states(ids: string[]): Promise<Record<string, string>> {
@@ -75,24 +65,11 @@ async function states(ids: string[]): Promise<Record<string, string>> {
   return Object.fromEntries((out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => [i.InstanceId!, i.State!.Name!]));
 }
 
-function tagsOf(tags: Tag[] | undefined): Record<string, string | undefined> {
-  return Object.fromEntries((tags ?? []).map((t) => [t.Key, t.Value]));
-}
-
-function step(result: ExecutionResult, name: string): StepRecord {
-  const r = result.steps.find((s) => s.name === name);
-  if (!r) throw new Error(`no step ${name}`);
-  return r;
-}
-
 function statuses(result: ExecutionResult): Record<string, string> {
   return Object.fromEntries(result.steps.map((s) => [s.name, s.status]));
 }
 
-async function run(runbook: string, parameters: Record<string, unknown>) {
-  const { executionId } = await stack.client.start(runbook, { parameters });
-  return { executionId, result: await stack.client.result(executionId) };
-}
+const run = (runbook: string, parameters: Record<string, unknown>) => runToEnd(stack.client, runbook, parameters);
 
 describe('restart-instances', () => {
   it('by id: stops and starts exactly those instances', async () => {
@@ -144,24 +121,21 @@ describe('restart-instances', () => {
   it('publishes to NotificationTopicArn when the instances are back', async () => {
     const sns = new SNSClient({});
     const sqs = new SQSClient({});
-    const name = `ec2-restart-${randomUUID().slice(0, 8)}`;
-    const topic = await sns.send(new CreateTopicCommand({ Name: name }));
-    const queue = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+    // SNS's envelope (not raw): the Subject is part of what is checked.
+    const { topicArn, queueUrl } = await subscribedQueue(sns, sqs, `ec2-restart-${randomUUID().slice(0, 8)}`, { raw: false });
     try {
-      const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }));
-      await sns.send(new SubscribeCommand({ TopicArn: topic.TopicArn, Protocol: 'sqs', Endpoint: attrs.Attributes!.QueueArn }));
       const ids = await launch(1);
-      const { executionId, result } = await run('restart-instances', { InstanceIds: ids, NotificationTopicArn: topic.TopicArn });
+      const { executionId, result } = await run('restart-instances', { InstanceIds: ids, NotificationTopicArn: topicArn });
       expect(result.status).toBe('Success');
       expect(step(result, 'notify').status).toBe('Success');
-      const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 5 }));
+      const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 5 }));
       const bodies = (received.Messages ?? []).map((m) => JSON.parse(m.Body!) as { Subject?: string; Message: string });
       expect(bodies).toEqual([
         expect.objectContaining({ Subject: 'Instances restarted', Message: `restart-instances (${executionId}) restarted ${ids[0]}; they are running.` }),
       ]);
     } finally {
-      await sqs.send(new DeleteQueueCommand({ QueueUrl: queue.QueueUrl })).catch(() => undefined);
-      await sns.send(new DeleteTopicCommand({ TopicArn: topic.TopicArn })).catch(() => undefined);
+      await sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl })).catch(() => undefined);
+      await sns.send(new DeleteTopicCommand({ TopicArn: topicArn })).catch(() => undefined);
       sns.destroy();
       sqs.destroy();
     }

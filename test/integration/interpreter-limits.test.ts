@@ -4,11 +4,11 @@
 // nested loops, gets there). Real worker, real dev server.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileRunbook } from '../../compiler';
-import { BUILTIN_CATALOG } from '../../lang/catalog';
 import type { Plan } from '../../lang/plan';
-import { SA_PLAN_HASH, SA_RUNBOOK, SA_STATUS, SA_TRIGGER, type ExecutionInput, type ExecutionResult, type StepRecord } from '../../workflows/definitions';
-import { startStack, waitForState, type TestStack } from '../helpers/env';
+import { SA_RUNBOOK, SA_STATUS, type ExecutionResult } from '../../workflows/definitions';
+import { startStack, type TestStack } from '../helpers/env';
+import { compilePlan, NESTED_LOOPS, startWithEventBudget, step } from '../helpers/plans';
+import { waitForState, within } from '../helpers/wait';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -18,46 +18,15 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function compile(name: string, text: string): Plan {
-  const { plan, diagnostics } = compileRunbook(text, `${name}.yaml`, BUILTIN_CATALOG);
-  if (!plan) throw new Error(diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`).join('\n'));
-  return plan;
-}
-
-function step(steps: StepRecord[], name: string): StepRecord {
-  const r = steps.find((s) => s.name === name);
-  if (!r) throw new Error(`no step ${name}`);
-  return r;
-}
-
 /** The result, or a clear failure when the execution does not end in time (it would hang before the fixes). */
-async function resultWithin(executionId: string, ms: number): Promise<ExecutionResult> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${executionId} did not end within ${ms / 1000} s`)), ms);
-  });
-  try {
-    return await Promise.race([stack.client.result(executionId), late]);
-  } finally {
-    clearTimeout(timer);
-  }
+function resultWithin(executionId: string, ms: number): Promise<ExecutionResult> {
+  return within(`the end of ${executionId}`, stack.client.result(executionId), ms);
 }
 
 /** Starts a plan the way the client does, with the interpreter's tuning knob for continue-as-new. */
 async function startTuned(plan: Plan, parameters: Record<string, unknown>, continueAsNewAfterEvents: number): Promise<string> {
   const executionId = `${plan.name}/${randomUUID()}`;
-  const input: ExecutionInput = { plan, parameters, trigger: 'test', continueAsNewAfterEvents };
-  await stack.client.client.workflow.start(plan.name, {
-    workflowId: executionId,
-    taskQueue: stack.taskQueue,
-    args: [input],
-    memo: { parameters },
-    typedSearchAttributes: [
-      { key: SA_RUNBOOK, value: plan.name },
-      { key: SA_PLAN_HASH, value: plan.hash },
-      { key: SA_TRIGGER, value: 'test' },
-    ],
-  });
+  await startWithEventBudget(stack.client.client, { workflowId: executionId, taskQueue: stack.taskQueue, plan, parameters, trigger: 'test', continueAsNewAfterEvents });
   return executionId;
 }
 
@@ -72,7 +41,7 @@ describe('payloads over Temporal’s limit', () => {
   const twelveSteps = Array.from({ length: 12 }, (_, i) => `  - name: s${i}\n    action: drover:log\n    inputs: { Message: '{{ Blob }}' }\n`).join('');
 
   it('a result of 2.4 MB is cut to fit: the execution ends, and says what it left out', async () => {
-    const plan = compile(
+    const plan = compilePlan(
       'big-outputs',
       `schemaVersion: '0.3'\nparameters:\n  Blob: { type: String }\nmainSteps:\n${twelveSteps}outputs:\n${Array.from({ length: 12 }, (_, i) => `  - s${i}.Message\n`).join('')}`,
     );
@@ -94,7 +63,7 @@ describe('payloads over Temporal’s limit', () => {
   });
 
   it('a step whose interpolated inputs exceed the limit fails, saying so, instead of hanging', async () => {
-    const plan = compile(
+    const plan = compilePlan(
       'big-inputs',
       `schemaVersion: '0.3'\nparameters:\n  Blob: { type: String }\nmainSteps:\n  - name: huge\n    action: drover:log\n    inputs: { Message: '${'{{ Blob }}'.repeat(11)}' }\n`,
     );
@@ -107,35 +76,8 @@ describe('payloads over Temporal’s limit', () => {
 });
 
 describe('continue-as-new', () => {
-  const nested = `schemaVersion: '0.3'
-variables:
-  Seen: { type: String, default: '' }
-mainSteps:
-  - name: outer
-    action: aws:loop
-    inputs:
-      Iterators: [a, b, c]
-      Steps:
-        - name: inner
-          action: aws:loop
-          inputs:
-            LoopCondition: { Variable: '{{ inner.CurrentIteration }}', NumericLesser: 2 }
-            Steps:
-              - name: say
-                action: drover:log
-                inputs: { Message: '{{ outer.CurrentIteratorValue }}{{ inner.CurrentIteration }}' }
-              - name: remember
-                action: aws:updateVariable
-                inputs: { Name: 'variable:Seen', Value: '{{ variable:Seen }}{{ say.Message }},' }
-  - name: report
-    action: drover:log
-    inputs: { Message: 'seen {{ variable:Seen }} last {{ say.Message }}' }
-outputs:
-  - report.Message
-`;
-
   it('nested loops go on in a fresh run with the same pass, variables and outputs, each step run once', async () => {
-    const plan = compile('nested-loops', nested);
+    const plan = compilePlan('nested-loops', NESTED_LOOPS);
     const executionId = await startTuned(plan, {}, 15);
     const result = await resultWithin(executionId, 90_000);
     expect(result.status).toBe('Success');
@@ -155,7 +97,7 @@ outputs:
   });
 
   it('a cancel after continuing as new still runs the onCancel path, once', async () => {
-    const plan = compile(
+    const plan = compilePlan(
       'loop-cancel-after-can',
       `schemaVersion: '0.3'
 mainSteps:

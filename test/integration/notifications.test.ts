@@ -2,10 +2,11 @@
 // of its own to a topic of its own (raw delivery) and reads the JSON messages Drover sent.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { NotificationMessage } from '../../workflows/definitions';
 import { startStack, waitForState, type TestStack } from '../helpers/env';
+import { subscribedQueue } from '../helpers/aws';
 
 const UI = 'http://ui.drover.test:8080/';
 
@@ -35,14 +36,7 @@ interface Subscription {
 }
 
 async function topicWithQueue(what: string): Promise<Subscription> {
-  const name = `notify-${what}-${randomUUID().slice(0, 8)}`;
-  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
-  const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
-  await sns.send(
-    new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: attrs.Attributes!.QueueArn, Attributes: { RawMessageDelivery: 'true' } }),
-  );
-  return { topicArn: TopicArn!, queueUrl: QueueUrl!, received: [] };
+  return { ...(await subscribedQueue(sns, sqs, `notify-${what}-${randomUUID().slice(0, 8)}`, { raw: true })), received: [] };
 }
 
 /** Reads the queue until `done` holds for what arrived so far (in `seq` order: SNS does not keep order). */

@@ -6,14 +6,16 @@
 import { randomUUID } from 'node:crypto';
 import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AwsClients } from '../../activities/aws/clients';
 import { complianceOfCommand } from '../../patch/compliance/report';
 import { forgetPatchState, listPatchStates, recordPatchState } from '../../patch/compliance/store';
-import { emptyCounts } from '../../patch/patch-state';
 import { PATCH_STATE_WORKFLOW_TYPE, patchStateQuery, patchStateSignal, patchStateWorkflowId, type PatchStateRecord } from '../../workflows/patch-state-contract';
 import { startStack, useSandboxAws, type TestStack } from '../helpers/env';
+import { patchRecord } from '../helpers/patch-state';
+import { eventually } from '../helpers/wait';
+import { launchInstances } from '../helpers/aws';
 
 const run = randomUUID().slice(0, 6);
 let stack: TestStack;
@@ -24,39 +26,7 @@ beforeAll(async () => {
 afterAll(async () => stack?.stop());
 
 function record(nodeId: string, minute: number, compliance: PatchStateRecord['compliance'], tags: Record<string, string> = { store: run }): PatchStateRecord {
-  const at = new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString();
-  const counts = { ...emptyCounts(), Installed: 10, Missing: compliance === 'COMPLIANT' ? 0 : 2 };
-  return {
-    nodeId,
-    tags,
-    os: 'DEBIAN',
-    product: 'Debian12',
-    baseline: { name: 'web', hash: 'f'.repeat(64) },
-    patchGroup: 'web',
-    operation: 'Scan',
-    operationStartTime: at,
-    operationEndTime: at,
-    rebootOption: 'NoReboot',
-    compliance,
-    ...(compliance === 'NON_COMPLIANT' ? { severity: 'HIGH' as const } : {}),
-    counts,
-    missingBySeverity: { CRITICAL: 0, HIGH: counts.Missing, MEDIUM: 0, LOW: 0, INFORMATIONAL: 0, UNSPECIFIED: 0 },
-    criticalNonCompliantCount: 0,
-    securityNonCompliantCount: counts.Missing,
-    otherNonCompliantCount: 0,
-    nonCompliant: compliance === 'COMPLIANT' ? [] : [{ title: 'openssl', state: 'Missing', installedVersion: '3.0.11-1~deb12u1', availableVersion: '3.0.11-1~deb12u2', severity: 'HIGH' }],
-    nonCompliantOmitted: 0,
-  };
-}
-
-async function eventually<T>(what: string, fn: () => Promise<T>, ok: (t: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = await fn();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what} never happened; last: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  return patchRecord(nodeId, minute, compliance, tags);
 }
 
 describe('patch compliance in Temporal', () => {
@@ -112,8 +82,13 @@ describe('patch compliance in Temporal', () => {
     for (let minute = 1; minute <= 12; minute++) await handle.signal(patchStateSignal, record(nodeId, minute, minute % 2 ? 'NON_COMPLIANT' : 'COMPLIANT'));
     const latest = await eventually('the last record', () => client.workflow.getHandle(patchStateWorkflowId(nodeId)).query(patchStateQuery), (r) => r.operationEndTime.endsWith('00:12:00.000Z'));
     expect(latest.compliance).toBe('COMPLIANT');
-    const runs = [];
-    for await (const wf of client.workflow.list({ query: `WorkflowId = '${patchStateWorkflowId(nodeId)}'` })) runs.push(wf.runId);
+    // Visibility catches up with the continued runs a moment after the query answers.
+    const listRuns = async () => {
+      const runs: string[] = [];
+      for await (const wf of client.workflow.list({ query: `WorkflowId = '${patchStateWorkflowId(nodeId)}'` })) runs.push(wf.runId);
+      return runs;
+    };
+    const runs = await eventually('the continued runs to be listed', listRuns, (r) => r.length > 1);
     expect(runs.length).toBeGreaterThan(1);
     const current = await client.workflow.getHandle(patchStateWorkflowId(nodeId)).describe();
     expect(current.historyLength).toBeLessThan(40);
@@ -124,10 +99,7 @@ describe('patch compliance in Temporal', () => {
     useSandboxAws();
     const aws = new AwsClients();
     const ec2 = aws.get(EC2Client);
-    const launched = await ec2.send(
-      new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'patchssm', Value: run }] }] }),
-    );
-    const instanceId = launched.Instances![0]!.InstanceId!;
+    const instanceId = (await launchInstances(ec2, { tags: { patchssm: run } }))[0]!;
     const ssm = aws.get(SSMClient);
     const sent = await ssm.send(new SendCommandCommand({ DocumentName: 'AWS-RunPatchBaseline', InstanceIds: [instanceId], Parameters: { Operation: ['Scan'] } }));
     const rows = await complianceOfCommand(stack.client.client, sent.Command!.CommandId!, { ssm });

@@ -11,21 +11,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetObjectCommand, ListObjectsV2Command, S3Client, CreateBucketCommand } from '@aws-sdk/client-s3';
-import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { ListCommandsCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { CommandClient } from '../../client/commands';
 import { defaultDocumentSource } from '../../activities/run-command/load-document';
 import { registryDirectory } from '../../activities/run-command/registry-directory';
-import { listNodes } from '../../agent/registry';
 import type { NodeDirectory } from '../../activities/run-command';
 import { complianceOfCommand } from '../../patch/compliance/report';
 import type { PackageRoot } from '../../patch/apt/package-root';
 import { AwsClients } from '../../activities/aws/clients';
 import { startStack, type TestStack } from '../helpers/env';
 import { droverEnv, runCli } from '../helpers/processes';
-import { startAgentProcess, type AgentProcess } from '../helpers/fleet';
+import { startAgentProcess, type AgentProcess } from '../helpers/agents';
+import { waitForRegistered } from '../helpers/registry';
 import { dpkgVersions, installInitial, makePackageRoot, publishRepo } from '../helpers/apt-repo';
-import { waitForState } from '../helpers/wait';
+import { eventually, waitForState } from '../helpers/wait';
+import { launchInstances } from '../helpers/aws';
 import { runTool } from '../../patch/apt/run';
 import { clearPriorOperations } from '../../patch/apt/node-state';
 
@@ -109,21 +110,18 @@ beforeAll(async () => {
         startAgentProcess({
           nodeId: id(name),
           tags: { patchfleet: run, 'Patch Group': GROUP },
-          registryTaskQueue: stack.taskQueue,
+          registryQueue: stack.taskQueue,
+          heartbeatSeconds: 5,
           env: { DROVER_PACKAGE_ROOT: roots.get(name)!.root, DROVER_BASELINES: baselines, DROVER_PATCH_ISOLATION: 'required' },
         }),
       ),
     )),
   );
-  const deadline = Date.now() + 30_000;
-  while ((await listNodes(stack.client.client, { tags: { patchfleet: [run] }, liveness: false })).length < 3) {
-    if (Date.now() > deadline) throw new Error('the agents never showed in the registry');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitForRegistered(stack.client.client, { patchfleet: run }, 3);
 }, 300_000);
 
 afterAll(async () => {
-  await Promise.all(agents.map((a) => a.stop()));
+  await Promise.all(agents.map((a) => a.kill()));
   await stack?.stop();
   rmSync(work, { recursive: true, force: true });
 });
@@ -181,18 +179,13 @@ describe('AWS-RunPatchBaseline on drover agents with isolated package roots', ()
 
     // The report by tag, from the command line, as JSON and CSV, and into S3 (moto).
     const env = droverEnv(stack.taskQueue);
-    const waitForReport = async () => {
-      // Visibility (memo) follows the records a moment later.
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        const json = await runCli(['patch', 'compliance', '--tag', `patchfleet=${run}`, '--json'], env);
-        const rows = JSON.parse(json.stdout || '[]') as { nodeId: string; compliance: string }[];
-        if (rows.length === 3 && rows.every((r) => r.compliance === 'COMPLIANT')) return rows;
-        if (Date.now() > deadline) throw new Error(`report never settled: ${json.stdout}${json.stderr}`);
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    };
-    expect((await waitForReport()).map((r) => r.nodeId)).toEqual(['web-1', 'web-2', 'web-3'].map(id));
+    // Visibility (memo) follows the records a moment later.
+    const report = await eventually(
+      'the report to settle',
+      async () => JSON.parse((await runCli(['patch', 'compliance', '--tag', `patchfleet=${run}`, '--json'], env)).stdout || '[]') as { nodeId: string; compliance: string }[],
+      (rows) => rows.length === 3 && rows.every((r) => r.compliance === 'COMPLIANT'),
+    );
+    expect(report.map((r) => r.nodeId)).toEqual(['web-1', 'web-2', 'web-3'].map(id));
     const csv = await runCli(['patch', 'compliance', '--tag', `patchfleet=${run}`, '--csv'], env);
     expect(csv.code).toBe(0);
     const lines = csv.stdout.trim().split('\n');
@@ -230,10 +223,7 @@ describe('patch-fleet.yaml', () => {
   it('on EC2 instances managed by SSM (moto): sends AWS-RunPatchBaseline Scan through SSM, reports them UNREPORTED (moto keeps no patch states)', async () => {
     const aws = new AwsClients({ endpoint: droverEnv(stack.taskQueue).AWS_ENDPOINT_URL! });
     const tag = `patchssm-${run}`;
-    const launched = await aws.get(EC2Client).send(
-      new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 2, MaxCount: 2, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: tag, Value: 'yes' }] }] }),
-    );
-    const ids = launched.Instances!.map((i) => i.InstanceId!).sort();
+    const ids = (await launchInstances(aws.get(EC2Client), { count: 2, tags: { [tag]: 'yes' } })).sort();
     const started = await stack.client.start('patch-fleet', { parameters: { TagKey: tag, TagValue: 'yes', MaxConcurrency: '1' } });
     const result = await stack.client.result(started.executionId);
     expect(result.status).toBe('Success');

@@ -18,18 +18,21 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { NativeConnection } from '@temporalio/worker';
-import { EC2Client, RunInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { EC2Client, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { nodeTaskQueue } from '../../agent/protocol';
-import { listNodes, registerNode } from '../../agent/registry';
+import { registerNode } from '../../agent/registry';
 import { CommandClient } from '../../client/commands';
 import { defaultDocumentSource } from '../../activities/run-command/load-document';
 import { registryDirectory } from '../../activities/run-command/registry-directory';
 import type { NodeDirectory } from '../../activities/run-command';
 import { startStack, type TestStack } from '../helpers/env';
 import { droverEnv, runCli } from '../helpers/processes';
-import { intervalsOf, startAgentProcess, type AgentProcess } from '../helpers/fleet';
+import { startAgentProcess, type AgentProcess } from '../helpers/agents';
+import { waitForRegistered } from '../helpers/registry';
+import { until } from '../helpers/wait';
+import { launchInstances, subscribedQueue } from '../helpers/aws';
 import { peakOverlap, simDirectory, startSimAgent, type SimAgent, type SimNode } from '../sim/sim-agent';
 
 let stack: TestStack;
@@ -60,6 +63,23 @@ function readJournal(file: string): string {
   return existsSync(file) ? readFileSync(file, 'utf8') : '';
 }
 
+/** Intervals [start, end] (ms) from a journal of `<node> start|end <epoch-ms>` lines, per node and command run. */
+function intervalsOf(journal: string): { nodeId: string; start: number; end: number }[] {
+  const open = new Map<string, number>();
+  const out: { nodeId: string; start: number; end: number }[] = [];
+  for (const line of journal.split('\n')) {
+    const m = /^(\S+) (start|end) (\d+)$/.exec(line.trim());
+    if (!m) continue;
+    if (m[2] === 'start') open.set(m[1]!, Number(m[3]));
+    else {
+      const start = open.get(m[1]!);
+      if (start !== undefined) out.push({ nodeId: m[1]!, start, end: Number(m[3]) });
+      open.delete(m[1]!);
+    }
+  }
+  return out;
+}
+
 beforeAll(async () => {
   // The registry needs the stack's client, made after its worker.
   const registry: { dir?: NodeDirectory } = {};
@@ -80,7 +100,7 @@ beforeAll(async () => {
     ['r4', { role: 'db', env: 'prod', backup: 'yes' }],
     ['r5', { role: 'web', env: 'prod' }],
   ];
-  real.push(...(await Promise.all(specs.map(([name, tags]) => startAgentProcess({ nodeId: id(name), tags: { realfleet: run, ...tags }, registryTaskQueue: stack.taskQueue })))));
+  real.push(...(await Promise.all(specs.map(([name, tags]) => startAgentProcess({ nodeId: id(name), tags: { realfleet: run, ...tags }, registryQueue: stack.taskQueue, heartbeatSeconds: 5 })))));
   // A node registered once whose agent is gone: nobody polls its queue.
   await registerNode(
     stack.client.client,
@@ -88,11 +108,7 @@ beforeAll(async () => {
     { registryTaskQueue: stack.taskQueue },
   );
   // Registrations reach visibility a moment later.
-  const deadline = Date.now() + 30_000;
-  while ((await listNodes(stack.client.client, { tags: { realfleet: [run] }, liveness: false })).length < 6) {
-    if (Date.now() > deadline) throw new Error('the agents never showed in the registry');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitForRegistered(stack.client.client, { realfleet: run }, 6);
 
   const q = (name: string) => `${stack.taskQueue}-${name}`;
   agents.push(
@@ -111,7 +127,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await Promise.all(real.map((a) => a.stop()));
+  await Promise.all(real.map((a) => a.kill()));
   await Promise.all(agents.map((a) => a.stop()));
   await native?.close();
   await stack?.stop();
@@ -217,11 +233,7 @@ describe('Run Command on real drover agents', () => {
       maxConcurrency: 2,
     });
     // SSM's ramp: the first invocation runs alone until it ends, so exactly one is running.
-    const deadline = Date.now() + 30_000;
-    while (!readJournal(journal).includes('start')) {
-      if (Date.now() > deadline) throw new Error('the command never started');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await until('the command to start', async () => (readJournal(journal).includes('start') ? true : undefined), 30_000);
     const sleeping = () => execFileSync('ps', ['-eo', 'args']).toString().split('\n').filter((l) => l.includes(`sleep ${marker}`));
     expect(sleeping()).toHaveLength(1);
     const t0 = Date.now();
@@ -253,8 +265,7 @@ describe('aws:runCommand in a runbook', () => {
 
   it('sends a mixed fleet both ways: the agent node to its agent, the EC2 instance through SSM (moto)', async () => {
     const ec2 = new EC2Client({ maxAttempts: 1 });
-    const launched = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'ec2fleet', Value: run }] }] }));
-    const instanceId = launched.Instances![0]!.InstanceId!;
+    const instanceId = (await launchInstances(ec2, { instanceType: 't3.micro', tags: { ec2fleet: run } }))[0]!;
     try {
       const sent = await commands.send({ documentName: 'AWS-RunShellScript', instanceIds: [id('r4'), instanceId], parameters: { commands: ['echo mixed'] } });
       const result = await commands.result(sent.commandId);
@@ -392,21 +403,18 @@ describe('Run Command over a simulated fleet', () => {
   it('publishes Command notifications to SNS (delivered to SQS)', async () => {
     const sns = new SNSClient({});
     const sqs = new SQSClient({});
-    const topic = await sns.send(new CreateTopicCommand({ Name: `fleet-${run}` }));
-    const queue = await sqs.send(new CreateQueueCommand({ QueueName: `fleet-${run}` }));
-    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }));
-    await sns.send(new SubscribeCommand({ TopicArn: topic.TopicArn, Protocol: 'sqs', Endpoint: attrs.Attributes!.QueueArn, Attributes: { RawMessageDelivery: 'true' } }));
+    const { topicArn, queueUrl } = await subscribedQueue(sns, sqs, `fleet-${run}`, { raw: true });
     const sent = await commands.send({
       documentName: 'AWS-RunShellScript',
       instanceIds: [id('web-1')],
       parameters: { commands: ['true'] },
-      notificationConfig: { NotificationArn: topic.TopicArn!, NotificationEvents: ['All'], NotificationType: 'Command' },
+      notificationConfig: { NotificationArn: topicArn, NotificationEvents: ['All'], NotificationType: 'Command' },
     });
     expect((await commands.result(sent.commandId)).status).toBe('Success');
     const seen: string[] = [];
     const deadline = Date.now() + 20_000;
     while (seen.length < 2 && Date.now() < deadline) {
-      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
       for (const m of got.Messages ?? []) {
         const body = JSON.parse(m.Body!) as { commandId: string; status: string; documentName: string };
         expect(body).toMatchObject({ commandId: sent.commandId, documentName: 'AWS-RunShellScript' });
@@ -421,13 +429,13 @@ describe('Run Command over a simulated fleet', () => {
       instanceIds: [id('fx-1'), id('fy-1')],
       parameters: { commands: ['true'] },
       maxErrors: 1,
-      notificationConfig: { NotificationArn: topic.TopicArn!, NotificationEvents: ['Failed'], NotificationType: 'Invocation' },
+      notificationConfig: { NotificationArn: topicArn, NotificationEvents: ['Failed'], NotificationType: 'Invocation' },
     });
     await commands.result(perInvocation.commandId);
     const failed: { instanceId: string; status: string }[] = [];
     const until = Date.now() + 10_000;
     while (Date.now() < until) {
-      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
       for (const m of got.Messages ?? []) failed.push(JSON.parse(m.Body!) as { instanceId: string; status: string });
       if (failed.length && !got.Messages?.length) break;
     }

@@ -4,12 +4,13 @@
 // and ships no AWS documents: each test creates its own Command document and instances.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EC2Client, RunInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import { EC2Client, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { CreateDocumentCommand, ListCommandsCommand, SSMClient, type Command } from '@aws-sdk/client-ssm';
 import type { SideEffectEvent } from '../../activities/aws';
 import { commandMarker, commentWithMarker, hasMarker } from '../../activities/aws/run-command-input';
 import { runSsmCommand } from '../../activities/aws/run-command-ssm';
 import { startStack, useSandboxAws, type TestStack } from '../helpers/env';
+import { launchInstances } from '../helpers/aws';
 
 const RUNBOOK = 'rc-run-command';
 const tag = `rc-${randomUUID().slice(0, 8)}`;
@@ -53,16 +54,7 @@ beforeAll(async () => {
       ].join('\n'),
     }),
   );
-  const run = await ec2.send(
-    new RunInstancesCommand({
-      ImageId: 'ami-12c6146b',
-      InstanceType: 't3.micro',
-      MinCount: 2,
-      MaxCount: 2,
-      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'rc-test', Value: tag }] }],
-    }),
-  );
-  instanceIds = (run.Instances ?? []).map((i) => i.InstanceId!).sort();
+  instanceIds = (await launchInstances(ec2, { count: 2, instanceType: 't3.micro', tags: { 'rc-test': tag } })).sort();
   expect(instanceIds).toHaveLength(2);
 });
 

@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { InvalidParametersError } from '../../client';
-import type { ExecutionState, StepRecord } from '../../workflows/definitions';
-import { startStack, waitForState, type TestStack } from '../helpers/env';
+import type { ExecutionState } from '../../workflows/definitions';
+import { startStack, type TestStack } from '../helpers/env';
+import { eventually, waitForState } from '../helpers/wait';
+import { step } from '../helpers/plans';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -16,12 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
 });
-
-function step(steps: StepRecord[], name: string): StepRecord {
-  const r = steps.find((s) => s.name === name);
-  if (!r) throw new Error(`no step ${name}`);
-  return r;
-}
 
 function waitFor(id: string, pred: (s: ExecutionState) => boolean): Promise<ExecutionState> {
   return waitForState(stack.client, id, pred);
@@ -147,18 +143,13 @@ describe('step semantics', () => {
     await stack.client.reject(failed.executionId, { approver: 'ops-lead' });
     await stack.client.result(failed.executionId);
     // Visibility is eventually consistent: poll until both are indexed with their final status.
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const successes = await stack.client.list({ runbook: 'branch', status: 'Success', limit: 500 });
-      const failures = await stack.client.list({ runbook: 'approval', status: 'Failed', limit: 500 });
-      if (successes.some((e) => e.executionId === ok.executionId) && failures.some((e) => e.executionId === failed.executionId)) {
-        expect(successes.every((e) => e.runbook === 'branch' && e.status === 'Success')).toBe(true);
-        expect(failures.find((e) => e.executionId === failed.executionId)).toMatchObject({ trigger: 'client', status: 'Failed' });
-        break;
-      }
-      if (Date.now() > deadline) throw new Error('executions never appeared in the listing');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const [successes, failures] = await eventually(
+      'both executions in the listing',
+      () => Promise.all([stack.client.list({ runbook: 'branch', status: 'Success', limit: 500 }), stack.client.list({ runbook: 'approval', status: 'Failed', limit: 500 })]),
+      ([s, f]) => s.some((e) => e.executionId === ok.executionId) && f.some((e) => e.executionId === failed.executionId),
+    );
+    expect(successes.every((e) => e.runbook === 'branch' && e.status === 'Success')).toBe(true);
+    expect(failures.find((e) => e.executionId === failed.executionId)).toMatchObject({ trigger: 'client', status: 'Failed' });
   });
 
   it('a bad parameter is refused before anything starts', async () => {

@@ -10,13 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { EC2Client, RunInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import { EC2Client, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { DeleteParameterCommand, GetParameterCommand, ListCommandsCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { listNodes } from '../../agent/registry';
 import { CommandClient } from '../../client/commands';
 import { defaultDocumentSource } from '../../activities/run-command/load-document';
 import { FIXTURE_RUNBOOKS, REPO_RUNBOOKS, startStack, useSandboxAws, type TestStack } from '../helpers/env';
-import { startAgentProcess, type AgentProcess } from '../helpers/fleet';
+import { startAgentProcess, type AgentProcess } from '../helpers/agents';
+import { waitForRegistered } from '../helpers/registry';
+import { launchInstances } from '../helpers/aws';
 
 const run = randomUUID().slice(0, 8);
 const prefix = `/drover-test/secret-${run}`;
@@ -76,16 +77,12 @@ beforeAll(async () => {
     made.push(name);
   }
   stack = await startStack({ prefix: 'secrets', runbookDirs: [FIXTURE_RUNBOOKS, REPO_RUNBOOKS] });
-  agent = await startAgentProcess({ nodeId: `secret-node-${run}`, tags: { secrets: run }, registryTaskQueue: stack.taskQueue });
-  const deadline = Date.now() + 30_000;
-  while ((await listNodes(stack.client.client, { tags: { secrets: [run] }, liveness: false })).length < 1) {
-    if (Date.now() > deadline) throw new Error('the agent never showed in the registry');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  agent = await startAgentProcess({ nodeId: `secret-node-${run}`, tags: { secrets: run }, registryQueue: stack.taskQueue, heartbeatSeconds: 5 });
+  await waitForRegistered(stack.client.client, { secrets: run }, 1);
 }, 180_000);
 
 afterAll(async () => {
-  await agent?.stop();
+  await agent?.kill();
   await stack?.stop();
   for (const name of made) await ssm?.send(new DeleteParameterCommand({ Name: name })).catch(() => undefined);
   ssm?.destroy();
@@ -111,16 +108,17 @@ describe('SecureString references', () => {
 
     const commandId = result.steps.find((s) => s.name === 'echo')!.outputs!.CommandId as string;
     expect(commandId).toMatch(/^[0-9a-f-]{36}$/);
+    // The agent's invocation is an activity of the command: its request and result are in the command's history.
     const histories = {
       execution: await historyText(stack.client.client, executionId),
       command: await historyText(stack.client.client, commandId),
-      invocation: await historyText(stack.client.client, `${commandId}/${agent.nodeId}`),
     };
     for (const [name, text] of Object.entries(histories)) expectNoSecret(text, `the ${name} history`);
     // What was there instead: the references (parameter, memo, activity inputs, the command's parameters).
     expect(histories.execution).toContain(PASSWORD_REF);
     expect(histories.execution).toContain('{{ssm-secure:/drover-test/secret-use/literal}}');
-    expect(histories.invocation).toContain(`pw=\\"${PASSWORD_REF}\\"`);
+    expect(histories.command).toContain(`pw=\\"${PASSWORD_REF}\\"`);
+    expect(histories.command).toContain(`the node got ***`);
 
     const workerLog = logs.join('\n');
     expect(workerLog).toContain('the script got *** and ***');
@@ -168,10 +166,7 @@ describe('SecureString references', () => {
 
   it('go to SSM as written when an EC2 instance runs the command through SSM', async () => {
     const ec2 = new EC2Client({ maxAttempts: 1 });
-    const launched = await ec2.send(
-      new RunInstancesCommand({ ImageId: 'ami-12c6146b', InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'secrets', Value: run }] }] }),
-    );
-    const instanceId = launched.Instances![0]!.InstanceId!;
+    const instanceId = (await launchInstances(ec2, { instanceType: 't3.micro', tags: { secrets: run } }))[0]!;
     try {
       const { executionId } = await stack.client.start('secret-ssm', { parameters: { Password: PASSWORD_REF, InstanceId: instanceId } });
       const result = await stack.client.result(executionId);

@@ -7,8 +7,9 @@ import { Worker } from '@temporalio/worker';
 import { DroverClient } from '../../client';
 import { createActivities } from '../../activities';
 import { findTool } from '../../devstack/tools';
-import type { StepRecord } from '../../workflows/definitions';
 import { FIXTURE_RUNBOOKS, quietRuntime, REPO_RUNBOOKS, uniqueQueue } from '../helpers/env';
+import { waitForState } from '../helpers/wait';
+import { step } from '../helpers/plans';
 
 let env: TestWorkflowEnvironment;
 let worker: Worker;
@@ -38,12 +39,6 @@ afterAll(async () => {
   await running;
   await env?.teardown();
 });
-
-function step(steps: StepRecord[], name: string): StepRecord {
-  const r = steps.find((s) => s.name === name);
-  if (!r) throw new Error(`no step ${name}`);
-  return r;
-}
 
 describe('time-skipping', () => {
   it('sleeps three days', async () => {
@@ -89,11 +84,7 @@ describe('time-skipping', () => {
   it('cancelling a six-hour step runs its clean-up', async () => {
     const { executionId } = await client.start('cancel-cleanup');
     // Time does not skip while nobody awaits the result, so the six hours wait for us.
-    for (;;) {
-      const s = await client.state(executionId).catch(() => undefined);
-      if (s && step(s.steps, 'longWork').status === 'InProgress') break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitForState(client, executionId, (s) => step(s.steps, 'longWork').status === 'InProgress');
     await client.cancel(executionId);
     const result = await client.result(executionId);
     expect(result.status).toBe('Cancelled');

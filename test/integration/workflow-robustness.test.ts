@@ -8,13 +8,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
-import { compileRunbook } from '../../compiler';
-import { BUILTIN_CATALOG } from '../../lang/catalog';
-import type { Plan } from '../../lang/plan';
 import { createDroverWorker } from '../../worker';
-import { resumeUpdate, type ExecutionResult, type ExecutionState, type StepRecord } from '../../workflows/definitions';
+import { resumeUpdate, type ExecutionResult, type ExecutionState } from '../../workflows/definitions';
 import { NODE_WORKFLOW_TYPE, nodeRegistrationQuery, nodeWorkflowId, registerNodeSignal, type NodeRegistration } from '../../workflows/node-contract';
-import { PATCH_STATE_WORKFLOW_TYPE, patchStateQuery, patchStateSignal, patchStateWorkflowId, type PatchStateRecord } from '../../workflows/patch-state-contract';
+import { PATCH_STATE_WORKFLOW_TYPE, patchStateQuery, patchStateSignal, patchStateWorkflowId } from '../../workflows/patch-state-contract';
 import {
   commandStatusQuery,
   INVOCATION_WORKFLOW,
@@ -23,8 +20,10 @@ import {
   type InvocationRecord,
   type RunCommandInput,
 } from '../../workflows/run-command/contract';
-import { emptyCounts } from '../../patch/patch-state';
-import { FIXTURE_RUNBOOKS, REPO_RUNBOOKS, startStack, uniqueQueue, waitForState, type TestStack } from '../helpers/env';
+import { FIXTURE_RUNBOOKS, REPO_RUNBOOKS, startStack, uniqueQueue, type TestStack } from '../helpers/env';
+import { patchRecord } from '../helpers/patch-state';
+import { CANCEL_LEAVES_LOOP, compilePlan, step } from '../helpers/plans';
+import { eventually, waitForState, within } from '../helpers/wait';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -35,40 +34,6 @@ afterAll(async () => {
 });
 
 const temporal = () => stack.client.client;
-
-function compile(name: string, text: string): Plan {
-  const { plan, diagnostics } = compileRunbook(text, `${name}.yaml`, BUILTIN_CATALOG);
-  if (!plan) throw new Error(diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`).join('\n'));
-  return plan;
-}
-
-function step(steps: StepRecord[], name: string): StepRecord {
-  const r = steps.find((s) => s.name === name);
-  if (!r) throw new Error(`no step ${name}`);
-  return r;
-}
-
-async function within<T>(what: string, p: Promise<T>, ms = 30_000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms / 1000} s`)), ms);
-  });
-  try {
-    return await Promise.race([p, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function eventually<T>(what: string, fn: () => Promise<T>, ok: (t: T) => boolean, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined && ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what} never happened; last: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** A workflow task that failed is the symptom: the execution is stuck retrying it. */
 async function failedTasks(handle: WorkflowHandle): Promise<string[]> {
@@ -96,7 +61,7 @@ async function workerOn(taskQueue: string): Promise<() => Promise<void>> {
 
 describe('malformed messages', () => {
   it('a resume update without who resumes is refused, and the execution goes on', async () => {
-    const plan = compile('pause-malformed', `schemaVersion: '0.3'\nmainSteps:\n  - name: hold\n    action: aws:pause\n    inputs: {}\n  - name: after\n    action: drover:log\n    inputs: { Message: resumed }\noutputs:\n  - after.Message\n`);
+    const plan = compilePlan('pause-malformed', `schemaVersion: '0.3'\nmainSteps:\n  - name: hold\n    action: aws:pause\n    inputs: {}\n  - name: after\n    action: drover:log\n    inputs: { Message: resumed }\noutputs:\n  - after.Message\n`);
     const { executionId } = await stack.client.start(plan);
     await waitForState(stack.client, executionId, (s) => s.status === 'Waiting');
     const handle = stack.client.handle(executionId);
@@ -131,28 +96,7 @@ describe('malformed messages', () => {
 
   it('the patch state ignores a malformed record', async () => {
     const nodeId = `robust-${randomUUID().slice(0, 8)}`;
-    const record = (minute: number): PatchStateRecord => {
-      const at = new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString();
-      return {
-        nodeId,
-        tags: { role: 'web' },
-        os: 'DEBIAN',
-        product: 'Debian12',
-        baseline: { name: 'web', hash: 'f'.repeat(64) },
-        operation: 'Scan',
-        operationStartTime: at,
-        operationEndTime: at,
-        rebootOption: 'NoReboot',
-        compliance: 'COMPLIANT',
-        counts: emptyCounts(),
-        missingBySeverity: { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, INFORMATIONAL: 0, UNSPECIFIED: 0 },
-        criticalNonCompliantCount: 0,
-        securityNonCompliantCount: 0,
-        otherNonCompliantCount: 0,
-        nonCompliant: [],
-        nonCompliantOmitted: 0,
-      };
-    };
+    const record = (minute: number) => patchRecord(nodeId, minute, 'COMPLIANT');
     const handle = await temporal().workflow.start(PATCH_STATE_WORKFLOW_TYPE, { workflowId: patchStateWorkflowId(nodeId), taskQueue: stack.taskQueue, args: [record(1)] });
     await handle.signal(patchStateSignal, undefined as never);
     await handle.signal(patchStateSignal, { nodeId } as never);
@@ -239,7 +183,7 @@ describe('approvals', () => {
 
 describe('cancellation ends Cancelled, the onCancel path run once', () => {
   it('before the first step (a runbook that asks for global:REGION first)', async () => {
-    const plan = compile(
+    const plan = compilePlan(
       'cancel-at-start',
       `schemaVersion: '0.3'\nmainSteps:\n  - name: where\n    action: drover:log\n    onCancel: step:cleanUp\n    inputs: { Message: 'in {{ global:REGION }}' }\n  - name: cleanUp\n    action: drover:log\n    inputs: { Message: cleaned }\n`,
     );
@@ -260,7 +204,7 @@ describe('cancellation ends Cancelled, the onCancel path run once', () => {
   });
 
   it('while waiting for an approval: later decisions are refused', async () => {
-    const plan = compile(
+    const plan = compilePlan(
       'cancel-approval',
       `schemaVersion: '0.3'\nmainSteps:\n  - name: ask\n    action: aws:approve\n    onCancel: step:cleanUp\n    inputs: { Approvers: [alice] }\n  - name: go\n    action: drover:log\n    isEnd: true\n    inputs: { Message: go }\n  - name: cleanUp\n    action: drover:log\n    inputs: { Message: cleaned }\n`,
     );
@@ -277,7 +221,7 @@ describe('cancellation ends Cancelled, the onCancel path run once', () => {
   });
 
   it('inside a loop: the inner step’s onCancel, then Cancelled', async () => {
-    const plan = compile(
+    const plan = compilePlan(
       'cancel-in-loop',
       `schemaVersion: '0.3'\nmainSteps:\n  - name: loop\n    action: aws:loop\n    inputs:\n      Iterators: [a, b, c]\n      Steps:\n        - name: nap\n          action: aws:sleep\n          onCancel: step:cleanUp\n          inputs: { Duration: PT6H }\n  - name: done\n    action: drover:log\n    isEnd: true\n    inputs: { Message: done }\n  - name: cleanUp\n    action: drover:log\n    inputs: { Message: 'cleaned at {{ loop.CurrentIteratorValue }}' }\noutputs:\n  - cleanUp.Message\n`,
     );
@@ -294,7 +238,7 @@ describe('cancellation ends Cancelled, the onCancel path run once', () => {
   });
 
   it('a step of the onCancel path that times out is TimedOut, and the path goes on', async () => {
-    const plan = compile(
+    const plan = compilePlan(
       'cancel-path-timeout',
       `schemaVersion: '0.3'
 mainSteps:
@@ -329,38 +273,7 @@ mainSteps:
   });
 
   it('an onCancel path that leaves a loop goes on outside it', async () => {
-    const plan = compile(
-      'cancel-path-leaves-loop',
-      `schemaVersion: '0.3'
-mainSteps:
-  - name: loop
-    action: aws:loop
-    inputs:
-      Iterators: [a, b]
-      Steps:
-        - name: work
-          action: aws:sleep
-          onCancel: step:undo
-          inputs: { Duration: PT6H }
-        - name: again
-          action: drover:log
-          isEnd: true
-          inputs: { Message: again }
-        - name: undo
-          action: drover:log
-          nextStep: report
-          inputs: { Message: 'undo {{ loop.CurrentIteratorValue }}' }
-  - name: done
-    action: drover:log
-    isEnd: true
-    inputs: { Message: done }
-  - name: report
-    action: drover:log
-    inputs: { Message: 'reported after {{ undo.Message }}' }
-outputs:
-  - report.Message
-`,
-    );
+    const plan = compilePlan('cancel-path-leaves-loop', CANCEL_LEAVES_LOOP);
     const { executionId } = await stack.client.start(plan);
     await waitForState(stack.client, executionId, (s) => step(s.steps, 'work').status === 'InProgress');
     await stack.client.cancel(executionId);
@@ -372,7 +285,7 @@ outputs:
   });
 
   it('while a child runbook runs: the child ends Cancelled too', async () => {
-    const plan = compile(
+    const plan = compilePlan(
       'cancel-child',
       `schemaVersion: '0.3'\nmainSteps:\n  - name: child\n    action: aws:executeAutomation\n    onCancel: step:cleanUp\n    inputs: { DocumentName: long-sleep }\n  - name: done\n    action: drover:log\n    isEnd: true\n    inputs: { Message: done }\n  - name: cleanUp\n    action: drover:log\n    inputs: { Message: cleaned }\n`,
     );

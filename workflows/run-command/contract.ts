@@ -181,7 +181,32 @@ export interface RunCommandResult extends CommandSummary {
   first?: InvocationDone;
 }
 
+/**
+ * How an invocation run as an activity of the command ended, kept compact (a run holds up to
+ * about a thousand): status, statusDetails, responseCode, and, when the node gave no result
+ * (not delivered, agent gone, cancelled before it ran), the message the record carries as
+ * standardErrorContent. A node's own result is in the run's history (ActivityTaskCompleted).
+ */
+export type InvocationEntry = [status: InvocationStatus, statusDetails: string, responseCode: number, message?: string];
+
+/** The invocations a run of the command ran as activities: ended ones (its memo keeps them once the run closes) and running ones. */
+export interface RunInvocations {
+  runId: string;
+  ended: Record<string, InvocationEntry>;
+  running: string[];
+}
+
+/** Memo key under which each run of a command keeps, once it closes, the invocations it ran as activities. */
+export const RUN_INVOCATIONS_MEMO = 'invocations';
+
+/** Activity id of an invocation run by the command itself (unique in a run: a target is started once). */
+export function invocationActivityId(target: string): string {
+  return `invocation:${target}`;
+}
+
 export const commandStatusQuery = defineQuery<CommandSummary>('drover.commandStatus');
+/** The current run's invocations run as activities (earlier runs keep theirs in their memo). */
+export const commandInvocationsQuery = defineQuery<RunInvocations>('drover.commandInvocations');
 /** The summary with the targets never started and the first result: what a cancelled command leaves. */
 export const commandResultQuery = defineQuery<RunCommandResult>('drover.commandResult');
 export const invocationDoneSignal = defineSignal<[InvocationDone]>('drover.invocationDone');

@@ -1,8 +1,13 @@
-// The Run Command workflow: one command over its targets with SSM's rate control. Each
-// invocation is a child workflow (`<commandId>/<target>`) that reports its end back by
-// signal; this workflow keeps only counters and the window of running targets, and
-// continues-as-new with the targets not started yet whenever its history grows, so
-// 10,000 targets never come near Temporal's history limits.
+// The Run Command workflow: one command over its targets with SSM's rate control. An agent
+// node's invocation is an activity of this workflow on the node's task queue (three events,
+// no workflow of its own: what lets a 2-core machine push a thousand of them through in
+// seconds); an invocation through SSM, or an undeliverable one, is a child workflow
+// (`<commandId>/<target>`) that reports its end back by signal. This workflow keeps only
+// counters, the window of running targets and how this run's invocations ended (in its memo
+// when the run closes; each node's own result is in this run's history), and continues-as-new
+// with the targets not started yet whenever its history grows, so 10,000 targets never come
+// near Temporal's history limits. An activity cannot outlive its run: before continuing, the
+// run lets the ones it started end (children go on and report by signal).
 //
 // Rate control as SendCommand documents it: never more than MaxConcurrency invocations at
 // once (ramping up 1, 2, 4, …); once the errors exceed MaxErrors nothing new starts, the
@@ -20,6 +25,7 @@ import {
   isCancellation,
   log,
   makeContinueAsNewFunc,
+  patched,
   scheduleActivity,
   setCurrentDetails,
   setHandler,
@@ -29,24 +35,28 @@ import {
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import type { CommandDocumentPlan, CommandStatus } from '../../agent/protocol';
+import { AGENT_ACTIVITIES, type CommandDocumentPlan, type CommandStatus, type InvocationResult, type InvocationStatus } from '../../agent/protocol';
 import { FAILURE_TYPES, SA_COMMAND_ID, SA_STATUS, SA_TRIGGER } from '../definitions';
 import {
+  commandInvocationsQuery,
   commandResultQuery,
   commandStatusQuery,
   DEFAULT_DELIVERY_TIMEOUT_S,
   DEFAULT_MAX_CONCURRENCY,
   DEFAULT_MAX_ERRORS,
   INVOCATION_WORKFLOW,
+  invocationActivityId,
   invocationDoneSignal,
   invocationWorkflowId,
   isInvocationDone,
   MAX_DELIVERY_TIMEOUT_S,
   RUN_COMMAND_ACTIVITIES,
+  RUN_INVOCATIONS_MEMO,
   type CommandCounts,
   type CommandSummary,
   type DispatchProgress,
   type InvocationDone,
+  type InvocationEntry,
   type InvocationInput,
   type InvocationRecord,
   type ResolvedTargets,
@@ -56,7 +66,8 @@ import {
 import { commandStatus, emptyCounts, recordDone, recordNotStarted } from './command-status';
 import { concurrencyLimit, errorAllowance, parseRate, widenWindow, type RateValue } from './rate-control';
 import { executionTimeoutSeconds } from './execution-timeout';
-import { notifyCommand } from './notifications';
+import { notifyCommand, notifyInvocation } from './notifications';
+import { agentActivityOptions, agentRequest, ended, fromAgentFailure, missingDocument, REPORTED_OUTPUT_CHARS } from './agent-route';
 import { failClearly } from '../fail-clearly';
 
 /** Events in one run before continuing as new (Temporal warns at 10,240 and stops at 51,200). */
@@ -70,6 +81,20 @@ const HISTORY_BYTES_BUDGET = 10 * 1024 * 1024;
 export const MAX_WINDOW = 1000;
 /** How long a cancelled command waits for its running invocations to report. */
 const CANCEL_WAIT = '10 minutes';
+/**
+ * Commands started before agent invocations became activities of the command ran each as a
+ * child workflow; their runs replay that way (a run decides once, when it starts dispatching).
+ */
+const AGENT_ACTIVITIES_PATCH = 'drover-run-command-agent-activities';
+/** Events a running activity may still add to the history: started, completed, at worst a workflow task of its own. */
+const EVENTS_PER_RUNNING_ACTIVITY = 5;
+/**
+ * What a node's result is assumed to weigh (bytes of JSON) until this run has seen one: about
+ * the most a one-step document's result carries (24,000 characters of output and 8,000 of
+ * errors, in the result and in its plugin). The default MaxConcurrency of 50 fits in the
+ * budget many times over; a thousand at once waits for the first results to say how big they are.
+ */
+const ASSUMED_RESULT_BYTES = 70 * 1024;
 
 const SUPPORT: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
@@ -105,6 +130,16 @@ class Dispatch {
   cancelling = false;
   /** Index of the next target to start in this run's `resolved.targets`. */
   next = 0;
+  /** This run runs agent invocations as its own activities (decided once per run: see AGENT_ACTIVITIES_PATCH). */
+  agentActivities = false;
+  /** Agent invocations running as activities of this run, by target. */
+  readonly activities = new Map<string, InvocationInput>();
+  /** How this run's activity invocations ended, by target (its memo keeps it once the run closes). */
+  readonly ended = new Map<string, InvocationEntry>();
+  /** The largest node result this run has seen (JSON bytes): what each running activity may still add to the history. */
+  resultBytes: number | undefined;
+  /** Invocation notifications not yet published. */
+  notifying = 0;
   status: CommandStatus = 'Pending';
   statusDetails = 'Pending';
   notStarted: RunCommandResult['notStarted'] = { status: 'Terminated', targets: [] };
@@ -241,6 +276,8 @@ class Dispatch {
   }
 
   async start([target, routeIndex]: [string, number]): Promise<void> {
+    const route = this.resolved!.routes[routeIndex];
+    if (this.agentActivities && route?.kind === 'agent') return this.startOnAgent(target, routeIndex, route.taskQueue);
     this.running.add(target);
     this.started += 1;
     const input = this.childInput(target, routeIndex);
@@ -273,12 +310,83 @@ class Dispatch {
     }
   }
 
+  /**
+   * An agent invocation as an activity of this run, attempted once, exactly as the child
+   * workflow used to schedule it; its end is recorded (activityEnded) whatever happens.
+   */
+  startOnAgent(target: string, routeIndex: number, taskQueue: string): void {
+    this.running.add(target);
+    this.started += 1;
+    const input = this.childInput(target, routeIndex);
+    this.activities.set(target, input);
+    const inProgress = this.notifyInvocation(input, 'InProgress', 'InProgress', Promise.resolve());
+    const outcome: Promise<{ result: InvocationResult; fromNode: boolean }> = input.document
+      ? scheduleActivity<InvocationResult>(AGENT_ACTIVITIES.runInvocation, [agentRequest({ ...input, document: input.document })], {
+          ...agentActivityOptions(input, taskQueue),
+          activityId: invocationActivityId(target),
+        }).then(
+          (result) => ({ result, fromNode: true }),
+          (err) => ({ result: isCancellation(err) ? ended(input, 'Cancelled', 'Cancelled', 'the command was cancelled') : fromAgentFailure(input, err), fromNode: false }),
+        )
+      : Promise.resolve({ result: missingDocument(input), fromNode: false });
+    void outcome.then(({ result, fromNode }) => this.activityEnded(target, result, fromNode, inProgress));
+  }
+
+  /** An agent invocation of this run ended: counted, kept in the run's index, notified. */
+  activityEnded(target: string, result: InvocationResult, fromNode: boolean, after: Promise<void> = Promise.resolve()): void {
+    const input = this.activities.get(target);
+    if (!input || !this.activities.delete(target)) return;
+    const entry: InvocationEntry = [result.status, result.statusDetails, result.responseCode];
+    // A node's own result stays in this run's history; what Drover made up is kept here.
+    if (!fromNode) entry.push(result.standardErrorContent);
+    else this.resultBytes = Math.max(this.resultBytes ?? 0, JSON.stringify(result).length);
+    this.ended.set(target, entry);
+    this.done({
+      target,
+      status: result.status,
+      statusDetails: result.statusDetails,
+      responseCode: result.responseCode,
+      ...(input.reportOutput ? { output: result.standardOutputContent.slice(0, REPORTED_OUTPUT_CHARS) } : {}),
+    });
+    void this.notifyInvocation(input, result.status, result.statusDetails, after);
+  }
+
+  /** Publishes an invocation's status change after `after` (in order), never failing the command. */
+  notifyInvocation(input: InvocationInput, status: InvocationStatus, detailedStatus: string, after: Promise<void>): Promise<void> {
+    if (!input.notificationConfig) return Promise.resolve();
+    this.notifying += 1;
+    return after
+      .then(() => CancellationScope.nonCancellable(() => notifyInvocation(input, status, detailedStatus)))
+      .catch((err) => log.warn('could not publish an invocation notification', { target: input.target, error: String(err) }))
+      .finally(() => {
+        this.notifying -= 1;
+      });
+  }
+
+  /** The memo of a run that ran agent invocations as activities: how each ended. */
+  invocationsMemo(): Record<string, unknown> {
+    return this.agentActivities ? { [RUN_INVOCATIONS_MEMO]: Object.fromEntries(this.ended) } : {};
+  }
+
+  async notificationsSent(): Promise<void> {
+    if (this.notifying > 0) await condition(() => this.notifying === 0);
+  }
+
   shouldContinueAsNew(): boolean {
     const info = workflowInfo();
-    return info.continueAsNewSuggested || info.historyLength > (this.input.continueAsNewAfterEvents ?? HISTORY_BUDGET) || info.historySize > HISTORY_BYTES_BUDGET;
+    const events = this.input.continueAsNewAfterEvents ?? HISTORY_BUDGET;
+    if (!this.agentActivities) return info.continueAsNewSuggested || info.historyLength > events || info.historySize > HISTORY_BYTES_BUDGET;
+    // What the running activities will still add counts already: they end in this run.
+    const running = this.activities.size;
+    return (
+      info.continueAsNewSuggested ||
+      info.historyLength + running * EVENTS_PER_RUNNING_ACTIVITY > events ||
+      info.historySize + running * (this.resultBytes ?? ASSUMED_RESULT_BYTES) > HISTORY_BYTES_BUDGET
+    );
   }
 
   async continueAsNew(remaining: Array<[string, number]>): Promise<never> {
+    await this.notificationsSent();
     await condition(allHandlersFinished);
     const progress: DispatchProgress = {
       counts: this.counts,
@@ -297,17 +405,22 @@ class Dispatch {
       progress,
     };
     if (this.document) next.document = this.document;
-    upsertMemo({ counts: this.counts });
-    return makeContinueAsNewFunc<typeof runCommandWorkflow>()(next);
+    upsertMemo({ counts: this.counts, ...this.invocationsMemo() });
+    if (!this.agentActivities) return makeContinueAsNewFunc<typeof runCommandWorkflow>()(next);
+    // The next run starts its own index: this one stays in this run's memo.
+    const { [RUN_INVOCATIONS_MEMO]: _ours, ...memo } = workflowInfo().memo ?? {};
+    return makeContinueAsNewFunc<typeof runCommandWorkflow>({ memo })(next);
   }
 
   async dispatch(): Promise<void> {
+    this.agentActivities = patched(AGENT_ACTIVITIES_PATCH);
     const pending = this.resolved!.targets;
     const limit = () => (this.stopped || this.cancelling ? 0 : Math.min(this.window, this.concurrency));
     const canStart = () => this.next < pending.length && this.running.size < limit();
     for (;;) {
       const starts: Promise<void>[] = [];
-      while (canStart()) {
+      // With activities, a run that has grown enough starts nothing more: what it started ends here first.
+      while (canStart() && !(this.agentActivities && this.shouldContinueAsNew())) {
         if (this.status === 'Pending') this.setStatus('InProgress');
         starts.push(this.start(pending[this.next++]!));
       }
@@ -316,7 +429,13 @@ class Dispatch {
         this.publish();
       }
       if (this.running.size === 0 && !canStart()) break;
-      if (this.shouldContinueAsNew()) await this.continueAsNew(pending.slice(this.next));
+      if (this.shouldContinueAsNew()) {
+        if (this.agentActivities) {
+          await condition(() => this.activities.size === 0);
+          if (this.running.size === 0 && !canStart()) break;
+        }
+        await this.continueAsNew(pending.slice(this.next));
+      }
       await condition(() => canStart() || this.running.size === 0);
     }
     const left = pending.slice(this.next).map(([t]) => t);
@@ -329,8 +448,9 @@ class Dispatch {
     this.cancelling = true;
     this.setStatus('Cancelling');
     const pendingTargets = (this.resolved?.targets ?? []).slice(this.next).map(([t]) => t);
+    // Activities were cancelled with the workflow (the agent kills the process group and answers); children are cancelled here.
     await Promise.all(
-      [...this.running].map((t) =>
+      [...this.running].filter((t) => !this.activities.has(t)).map((t) =>
         getExternalWorkflowHandle(invocationWorkflowId(this.commandId, t))
           .cancel()
           .catch((err) => {
@@ -342,12 +462,16 @@ class Dispatch {
     );
     if (!(await condition(() => this.running.size === 0, CANCEL_WAIT))) {
       log.warn('some invocations did not report after cancel', { targets: [...this.running] });
-      for (const t of [...this.running]) this.done({ target: t, status: 'Cancelled', statusDetails: 'Cancelled', responseCode: -1 });
+      for (const t of [...this.running]) {
+        if (this.activities.has(t)) this.activityEnded(t, ended({ commandId: this.commandId, target: t }, 'Cancelled', 'Cancelled', 'the command was cancelled'), false);
+        else this.done({ target: t, status: 'Cancelled', statusDetails: 'Cancelled', responseCode: -1 });
+      }
     }
     this.notStarted = { status: 'Cancelled', targets: pendingTargets };
     recordNotStarted(this.counts, 'Cancelled', pendingTargets.length);
     this.setStatus('Cancelled');
-    upsertMemo({ counts: this.counts });
+    upsertMemo({ counts: this.counts, ...this.invocationsMemo() });
+    await this.notificationsSent();
     await notifyCommand(this.input.notificationConfig, this.notifyInfo(), 'Cancelled', this.counts.targetCount);
   }
 
@@ -375,6 +499,7 @@ async function runCommand(input: RunCommandInput): Promise<RunCommandResult> {
   const d = new Dispatch(input);
   setHandler(commandStatusQuery, () => d.summary());
   setHandler(commandResultQuery, () => d.result());
+  setHandler(commandInvocationsQuery, () => ({ runId: workflowInfo().runId, ended: Object.fromEntries(d.ended), running: [...d.activities.keys()] }));
   setHandler(invocationDoneSignal, (done) => {
     if (isInvocationDone(done)) d.done(done);
     else log.warn('ignored a malformed invocation report', { report: JSON.stringify(done)?.slice(0, 200) });
@@ -409,7 +534,8 @@ async function runCommand(input: RunCommandInput): Promise<RunCommandResult> {
   }
   const final = commandStatus(d.counts, { pending: false, cancelling: false, cancelled: false, finished: true, exceeded: d.stopped });
   d.setStatus(final.status, final.statusDetails);
-  upsertMemo({ counts: d.counts, statusDetails: final.statusDetails });
+  upsertMemo({ counts: d.counts, statusDetails: final.statusDetails, ...d.invocationsMemo() });
+  await d.notificationsSent();
   await notifyCommand(input.notificationConfig, d.notifyInfo(), final.status, d.counts.targetCount);
   await condition(allHandlersFinished);
   const result = d.result();

@@ -1,108 +1,23 @@
-// One command invocation: the command on one target, as a child workflow of the command
-// (id `<commandId>/<target>`), so the command's own history stays small and each
-// invocation's result (output included) lives in a history of its own.
-//
-// An agent node runs it as the `drover:agent.runInvocation` activity on the task queue its
-// agent polls, attempted once (a command is never run twice): not picked up within the
-// delivery timeout -> TimedOut (DeliveryTimedOut); the agent stops heartbeating -> Failed,
-// saying so; running past the execution timeout -> TimedOut (ExecutionTimedOut).
+// One command invocation as a child workflow of the command (id `<commandId>/<target>`),
+// with its result (output included) in a history of its own: every invocation through SSM,
+// and an undeliverable one. Agent nodes get theirs as activities of the command itself
+// (dispatcher.ts); commands started before that ran them here too (agent-route.ts).
 import {
-  ActivityCancellationType,
-  ActivityFailure,
-  ApplicationFailure,
   CancellationScope,
   getExternalWorkflowHandle,
   isCancellation,
   log,
-  scheduleActivity,
-  TimeoutFailure,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { AGENT_ACTIVITIES, type InvocationRequest, type InvocationResult, type InvocationStatus } from '../../agent/protocol';
+import type { InvocationResult, InvocationStatus } from '../../agent/protocol';
 import { SA_COMMAND_ID, SA_STATUS } from '../definitions';
 import { invocationDoneSignal, type InvocationInput, type InvocationRecord } from './contract';
 import { notifyInvocation } from './notifications';
 import { runThroughSsm } from './ssm-route';
+import { ended, REPORTED_OUTPUT_CHARS, runOnAgent } from './agent-route';
 import { failClearly } from '../fail-clearly';
-
-/** How long an agent may go without a heartbeat while it runs a command before it counts as gone. */
-export const AGENT_HEARTBEAT_TIMEOUT_S = 30;
-/** The agent enforces the execution timeout itself and reports it; Temporal's limit is the backstop. */
-const EXECUTION_TIMEOUT_MARGIN_S = 60;
-/** aws:runCommand's Output is short; the whole output stays in the invocation. */
-const REPORTED_OUTPUT_CHARS = 2500;
-
-function ended(input: InvocationInput, status: InvocationStatus, statusDetails: string, message: string): InvocationResult {
-  return {
-    commandId: input.commandId,
-    nodeId: input.target,
-    status,
-    statusDetails,
-    responseCode: -1,
-    standardOutputContent: '',
-    standardErrorContent: message,
-    plugins: [],
-  };
-}
-
-/** What a failed or timed-out agent activity means in SSM's words. */
-function fromAgentFailure(input: InvocationInput, err: unknown): InvocationResult {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof TimeoutFailure) {
-    switch (cause.timeoutType) {
-      case 'SCHEDULE_TO_START':
-        return ended(
-          input,
-          'TimedOut',
-          'DeliveryTimedOut',
-          `the command was not delivered within ${input.deliveryTimeoutSeconds} s: no agent of node ${input.target} took it (is it online?)`,
-        );
-      case 'HEARTBEAT':
-        return ended(
-          input,
-          'Failed',
-          'Failed',
-          `the agent of node ${input.target} stopped responding while it ran the command (no heartbeat for ${AGENT_HEARTBEAT_TIMEOUT_S} s): it crashed, restarted or lost its connection; the command was not run again`,
-        );
-      default:
-        return ended(input, 'TimedOut', 'ExecutionTimedOut', `the command did not finish within its execution timeout (${input.executionTimeoutSeconds} s)`);
-    }
-  }
-  if (cause instanceof ApplicationFailure) return ended(input, 'Failed', 'Failed', cause.message);
-  return ended(input, 'Failed', 'Failed', cause instanceof Error ? cause.message : String(cause));
-}
-
-async function runOnAgent(input: InvocationInput, taskQueue: string): Promise<InvocationResult> {
-  if (!input.document) return ended(input, 'Failed', 'Failed', `document ${input.documentName} is not known to this Drover, so its agent cannot run it`);
-  const request: InvocationRequest = {
-    commandId: input.commandId,
-    nodeId: input.target,
-    document: input.document,
-    parameters: input.parameters,
-    executionTimeoutSeconds: input.executionTimeoutSeconds,
-  };
-  if (input.comment) request.comment = input.comment;
-  if (input.outputS3BucketName) request.outputS3BucketName = input.outputS3BucketName;
-  if (input.outputS3KeyPrefix) request.outputS3KeyPrefix = input.outputS3KeyPrefix;
-  if (input.cloudWatchOutputConfig) request.cloudWatchOutputConfig = input.cloudWatchOutputConfig;
-  try {
-    return await scheduleActivity<InvocationResult>(AGENT_ACTIVITIES.runInvocation, [request], {
-      taskQueue,
-      scheduleToStartTimeout: input.deliveryTimeoutSeconds * 1000,
-      startToCloseTimeout: (input.executionTimeoutSeconds + EXECUTION_TIMEOUT_MARGIN_S) * 1000,
-      heartbeatTimeout: AGENT_HEARTBEAT_TIMEOUT_S * 1000,
-      retry: { maximumAttempts: 1 },
-      // Cancelling waits for the agent to kill the process group and say so.
-      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-      summary: `${input.documentName} on ${input.target}`,
-    });
-  } catch (err) {
-    if (isCancellation(err)) throw err;
-    return fromAgentFailure(input, err);
-  }
-}
 
 function setStatus(status: InvocationStatus): void {
   if (workflowInfo().typedSearchAttributes.get(SA_COMMAND_ID) !== undefined) upsertSearchAttributes([{ key: SA_STATUS, value: status }]);
