@@ -80,8 +80,8 @@ export function renderComplianceHtml(rows: ComplianceRow[], opts: HtmlReportOpti
   const title = opts.title ?? 'Patch compliance';
   const nodeRows = rows
     .map((r) => {
-      const bySeverity = COMPLIANCE_LEVELS.filter((l) => r.missingBySeverity?.[l]).map((l) => `<span class="sev sev-${l}">${l} ${r.missingBySeverity![l]}</span>`).join(' ');
-      return `<tr><td class="mono">${esc(r.nodeId)}</td><td>${esc(r.patchGroup ?? '')}</td><td>${esc(r.product ?? r.os ?? '')}</td><td><span class="status ${STATUS_CLASS[r.compliance]}">${esc(r.compliance)}</span></td><td>${esc(r.severity ?? '')}</td><td class="num">${esc(r.missing ?? '')}</td><td>${bySeverity}</td><td class="num">${esc(r.failed ?? '')}</td><td class="num">${esc(r.installedPendingReboot ?? '')}</td><td class="num">${esc(r.installedRejected ?? '')}</td><td>${esc(r.operation ?? '')}</td><td title="${esc(r.operationEndTime ?? '')}">${esc(formatAge(r.operationEndTime, opts.now))}</td><td>${esc(r.baseline ?? r.reason ?? '')}</td></tr>`;
+      const bySeverity = COMPLIANCE_LEVELS.filter((l) => r.missingBySeverity?.[l]).map((l) => `<span class="sev sev-${l} nowrap">${l} ${r.missingBySeverity![l]}</span>`).join(' ');
+      return `<tr><td class="mono">${esc(r.nodeId)}</td><td>${esc(r.patchGroup ?? '')}</td><td class="nowrap">${esc(r.product ?? r.os ?? '')}</td><td><span class="status ${STATUS_CLASS[r.compliance]}">${esc(r.compliance)}</span></td><td>${esc(r.severity ?? '')}</td><td class="num">${esc(r.missing ?? '')}</td><td>${bySeverity}</td><td class="num">${esc(r.failed ?? '')}</td><td class="num">${esc(r.installedPendingReboot ?? '')}</td><td class="num">${esc(r.installedRejected ?? '')}</td><td>${esc(r.operation ?? '')}</td><td class="nowrap" title="${esc(r.operationEndTime ?? '')}">${esc(formatAge(r.operationEndTime, opts.now))}</td><td>${esc(r.baseline ?? r.reason ?? '')}</td></tr>`;
     })
     .join('\n');
   const patchRows = rows
@@ -118,6 +118,7 @@ export function renderComplianceHtml(rows: ComplianceRow[], opts: HtmlReportOpti
   .sev { display: inline-block; font-size: 11px; padding: 0 5px; border-radius: 3px; background: #eeeeee; margin: 1px 0; }
   .sev-CRITICAL { background: #b71c1c; color: #fff; } .sev-HIGH { background: #e65100; color: #fff; } .sev-MEDIUM { background: #f9a825; } .sev-LOW { background: #c5e1a5; }
   .muted { color: #757575; }
+  .scroll { overflow-x: auto; } .nowrap, td.mono { white-space: nowrap; }
 </style>
 </head>
 <body>
@@ -135,19 +136,19 @@ export function renderComplianceHtml(rows: ComplianceRow[], opts: HtmlReportOpti
   <div class="chart"><h3>Last scan or install</h3><div><canvas id="byAge" role="img" aria-label="Nodes by age of their last patch operation"></canvas></div></div>
 </div>
 <h2>Nodes</h2>
-<table id="nodes">
+<div class="scroll"><table id="nodes">
 <thead><tr><th>Node</th><th>Patch group</th><th>Product</th><th>Compliance</th><th>Severity</th><th>Missing</th><th>By severity</th><th>Failed</th><th>Pending reboot</th><th>Rejected</th><th>Last operation</th><th>Age</th><th>Baseline</th></tr></thead>
 <tbody>
 ${nodeRows || '<tr><td colspan="13" class="muted">No patch states: scan nodes with AWS-RunPatchBaseline (Operation=Scan).</td></tr>'}
 </tbody>
-</table>
+</table></div>
 <h2>Missing and other non-compliant patches</h2>
-<table id="patches">
+<div class="scroll"><table id="patches">
 <thead><tr><th>Node</th><th>Patch group</th><th>Patch</th><th>State</th><th>Installed</th><th>Approved version</th><th>Severity</th><th>Advisories</th></tr></thead>
 <tbody>
 ${patchRows || '<tr><td colspan="8" class="muted">None.</td></tr>'}
 </tbody>
-</table>
+</table></div>
 <script id="report-data" type="application/json">${scriptJson(data)}</script>
 <script>${opts.chartJs.replace(/<\/script/gi, '<\\/script')}</script>
 <script>
