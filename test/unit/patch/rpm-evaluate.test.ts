@@ -223,3 +223,18 @@ describe('RPM-family baselines', () => {
     expect(codes('OperatingSystem: AMAZON_LINUX_2023\nApprovalRules:\n  PatchRules:\n    - PatchFilterGroup:\n        PatchFilters:\n          - Key: SEVERITY\n            Values: [Medium]\n')).toEqual([]);
   });
 });
+
+describe('the installroot guard and the yum fallback', () => {
+  it('builds confined calls for dnf, yum, repoquery and rpm, and finds the package manager on PATH', async () => {
+    const { RpmRoot, findManager } = await import('../../../patch/rpm/rpm-root');
+    const dnf = new RpmRoot('/srv/node', 'dnf');
+    expect(dnf.call('repoquery', ['-q'], { releasever: '9' })).toMatchObject({ command: 'dnf', args: ['repoquery', '--installroot=/srv/node', '--config=/srv/node/etc/dnf/dnf.conf', '--setopt=reposdir=/srv/node/etc/yum.repos.d', '--noplugins', '--releasever=9', '-q'], env: { HOME: '/' } });
+    // Amazon Linux 2 and RHEL 7 have yum (and yum-utils' repoquery) only.
+    const yum = new RpmRoot('/srv/node', 'yum');
+    expect(yum.call('manager', ['makecache'])).toMatchObject({ command: 'yum', args: ['--installroot=/srv/node', '--config=/srv/node/etc/yum.conf', '--setopt=reposdir=/srv/node/etc/yum.repos.d', '--noplugins', 'makecache'] });
+    expect(yum.call('repoquery', ['-a']).command).toBe('repoquery');
+    expect(yum.call('rpm', ['-qa']).args).toEqual(['--root=/srv/node', '-qa']);
+    expect(findManager('/nonexistent')).toBeUndefined();
+    expect(findManager('/usr/bin:/bin')).toBe('dnf');
+  });
+});
