@@ -1,5 +1,7 @@
 // The heart of a scan: installed packages + available versions + a baseline → one record
-// per patch with SSM's state. Pure; the apt layer gathers the inputs.
+// per patch with SSM's state. Pure; the apt and RPM layers gather the inputs, and the package
+// family (approval.ts's APT_FAMILY, rpm/family.ts's RPM_FAMILY) says how versions order and
+// what a baseline's lists and filters see.
 //
 // A package is a patch candidate when it is installed (Patch Manager never installs a package
 // that is not, except as a dependency). Its state:

@@ -1,7 +1,8 @@
 // What the package manager tells the patch engine about a node, as plain data: installed
-// packages (dpkg) and the versions the configured repositories offer (apt's indexes), with
-// the origin and publication date of each. The apt layer (patch/apt/) produces it; the
-// pure evaluation (evaluate.ts) consumes it, so evaluation is tested without a package root.
+// packages (dpkg, rpm) and the versions the configured repositories offer (apt's indexes,
+// dnf's repoquery), with the origin, update notices and publication date of each. The apt
+// and RPM layers (patch/apt/, patch/rpm/) produce it; the pure evaluation (evaluate.ts)
+// consumes it, so evaluation is tested without a package root.
 
 /** Where a version comes from: one suite of a repository, as its Release file describes it. */
 export interface PackageOrigin {
