@@ -1,8 +1,9 @@
 // `drover:runPatchBaseline`, the plugin of Drover's AWS-RunPatchBaseline, run by the agent in
 // its own process: picks the node's baseline (BaselineOverride, else the node's patch group,
 // else its operating system's default), runs the engine (Scan or Install: apt and dpkg, or
-// dnf/yum and rpm, as the node's os-release says) on the node's package root, records the node's patch state for compliance, and answers the way a script
-// plugin does: an exit code and output. Exit 194 asks for the reboot an install needs
+// dnf/yum and rpm, as the node's os-release says) on the node's package root, records the
+// node's patch state for compliance, and answers the way a script plugin does: an exit code
+// and output. Exit 194 asks for the reboot an install needs
 // (RebootIfNeeded), as SSM defines it; the agent decides whether to reboot.
 import { parse } from 'yaml';
 import type { AwsClients } from '../../activities/aws/clients';
