@@ -146,5 +146,5 @@ describe('patch-fleet.yaml on a Debian and a Red Hat node', () => {
     expect(rows.map((r) => r.nodeId)).toEqual([id('deb-1'), id('rhel-1')]);
     expect(readFileSync(html, 'utf8')).toContain(`tag mixedfleet=${run}`);
     aws.destroy();
-  });
+  }, 300_000);
 });
