@@ -183,6 +183,8 @@ export const ACTIVITY_ACTIONS: ActionCatalog = {
       NonCompliantCount: 'Integer',
       UnreportedCount: 'Integer',
       Summary: 'MapList',
+      ReportUrl: 'String',
+      ReportCliCommand: 'String',
     },
     selectableOutputs: false,
     defaultTimeoutSeconds: 600,

@@ -1,6 +1,9 @@
 // Does a baseline approve a given package version? SSM's order: the rejected list wins,
-// then the approved list, then the approval rules (global filters first). Pure.
+// then the approved list, then the approval rules (global filters first). Pure; what differs
+// between apt and RPM comes from the package family (APT_FAMILY here, RPM_FAMILY in rpm/).
 import { mostSevere, type ComplianceLevel, type PatchBaseline, type PatchFilter } from './baseline';
+import { compareDebianVersions } from './debian-version';
+import type { ApprovalFacet, PatchFamily } from './family';
 import type { AvailableVersion } from './packages';
 
 export type Approval =
@@ -24,8 +27,8 @@ export function matchesPatchName(entry: string, name: string, architecture: stri
   return wantedVersion === undefined || wantedVersion === version;
 }
 
-export function isRejected(baseline: PatchBaseline, name: string, architecture: string, version: string): boolean {
-  return baseline.rejectedPatches.some((e) => matchesPatchName(e, name, architecture, version));
+export function isRejected(baseline: PatchBaseline, name: string, architecture: string, version: string, family: PatchFamily = APT_FAMILY): boolean {
+  return baseline.rejectedPatches.some((e) => family.rejectedBy(e, name, architecture, version));
 }
 
 /** The publication date the engine uses: the earliest Release `Date` of the suites offering the version. */
@@ -38,43 +41,36 @@ export function isSecurity(version: AvailableVersion): boolean {
   return version.origins.some((o) => o.security);
 }
 
-export function evaluateApproval(baseline: PatchBaseline, candidate: Candidate, product: string, now: Date): Approval {
+export function evaluateApproval(baseline: PatchBaseline, candidate: Candidate, product: string, now: Date, family: PatchFamily = APT_FAMILY): Approval {
   const { name, architecture, version } = candidate;
-  const security = isSecurity(version);
-  if (isRejected(baseline, name, architecture, version.version)) {
+  const security = family.isSecurityUpdate(version);
+  if (isRejected(baseline, name, architecture, version.version, family)) {
     return { approved: false, rejected: true, reason: 'on the rejected list', security };
   }
-  if (baseline.approvedPatches.some((e) => matchesPatchName(e, name, architecture, version.version))) {
-    if (security || baseline.approvedPatchesEnableNonSecurity) {
+  const facets = family.facets(version, product, baseline);
+  if (baseline.approvedPatches.some((e) => family.approvedBy(e, name, architecture, version))) {
+    if (facets.some((f) => f.security) || baseline.approvedPatchesEnableNonSecurity) {
       return { approved: true, complianceLevel: baseline.approvedPatchesComplianceLevel, by: 'approved-list', security };
     }
   }
-  const properties = { PRODUCT: product, SECTION: version.section, PRIORITY: version.priority };
-  if (!filtersMatch(baseline.globalFilters, properties)) return { approved: false, rejected: false, reason: 'excluded by the global filters', security };
+  const passing = facets.filter((f) => filtersMatch(baseline.globalFilters, f.properties));
+  if (!passing.length) return { approved: false, rejected: false, reason: 'excluded by the global filters', security };
   const levels: ComplianceLevel[] = [];
   let firstRule: number | undefined;
   let reason = baseline.approvalRules.length ? 'no approval rule matches' : 'the baseline has no approval rules';
   baseline.approvalRules.forEach((rule, index) => {
-    if (!filtersMatch(rule.filters, properties)) return;
-    if (!security && !rule.enableNonSecurity) {
-      reason = 'not a security update (the matching rule approves security updates only)';
-      return;
+    let approves = false;
+    for (const facet of passing) {
+      if (!filtersMatch(rule.filters, facet.properties)) continue;
+      const why = ruleRefusal(rule, facet, now);
+      if (why) {
+        reason = why;
+        continue;
+      }
+      approves = true;
+      break;
     }
-    if (rule.approveAfterDays !== undefined || rule.approveUntilDate !== undefined) {
-      const published = publishedAt(version);
-      if (published === undefined) {
-        reason = 'its repository gives no publication date';
-        return;
-      }
-      if (rule.approveAfterDays !== undefined && now.getTime() < published + rule.approveAfterDays * DAY_MS) {
-        reason = `published less than ${rule.approveAfterDays} day(s) ago`;
-        return;
-      }
-      if (rule.approveUntilDate !== undefined && published >= Date.parse(`${rule.approveUntilDate}T00:00:00Z`) + DAY_MS) {
-        reason = `published after ${rule.approveUntilDate}`;
-        return;
-      }
-    }
+    if (!approves) return;
     levels.push(rule.complianceLevel);
     firstRule ??= index;
   });
@@ -82,11 +78,23 @@ export function evaluateApproval(baseline: PatchBaseline, candidate: Candidate, 
   return { approved: false, rejected: false, reason, security };
 }
 
-/** Every filter must match; a filter matches when one of its values does (`*` always does). */
-export function filtersMatch(filters: PatchFilter[], properties: Record<string, string | undefined>): boolean {
+/** Why a rule whose filters match does not approve (yet), or undefined when it approves. */
+function ruleRefusal(rule: PatchBaseline['approvalRules'][number], facet: ApprovalFacet, now: Date): string | undefined {
+  if (!facet.security && !rule.enableNonSecurity) return 'not a security update (the matching rule approves security updates only)';
+  if (rule.approveAfterDays === undefined && rule.approveUntilDate === undefined) return undefined;
+  const published = facet.published;
+  if (published === undefined) return facet.undated === 'approve' ? undefined : 'its repository gives no publication date';
+  if (rule.approveAfterDays !== undefined && now.getTime() < published + rule.approveAfterDays * DAY_MS) return `published less than ${rule.approveAfterDays} day(s) ago`;
+  if (rule.approveUntilDate !== undefined && published >= Date.parse(`${rule.approveUntilDate}T00:00:00Z`) + DAY_MS) return `published after ${rule.approveUntilDate}`;
+  return undefined;
+}
+
+/** Every filter must match; a filter matches when one of its values does (`*` always does); a property with several values matches when one does. */
+export function filtersMatch(filters: PatchFilter[], properties: Record<string, string | readonly string[] | undefined>): boolean {
   return filters.every((f) => {
     const actual = properties[f.key];
-    return f.values.some((v) => v === '*' || (actual !== undefined && filterValueMatches(f.key, v, actual)));
+    const actuals = actual === undefined ? [] : typeof actual === 'string' ? [actual] : actual;
+    return f.values.some((v) => v === '*' || actuals.some((a) => filterValueMatches(f.key, v, a)));
   });
 }
 
@@ -96,7 +104,7 @@ function filterValueMatches(key: string, wanted: string, actual: string): boolea
   return globMatch(wanted.toLowerCase(), actual.toLowerCase());
 }
 
-function globMatch(pattern: string, value: string): boolean {
+export function globMatch(pattern: string, value: string): boolean {
   if (!pattern.includes('*')) return pattern === value;
   const re = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
   return re.test(value);
@@ -108,3 +116,27 @@ function splitOnce(text: string, separator: string): [string, string | undefined
   const i = text.indexOf(separator);
   return i < 0 ? [text, undefined] : [text.slice(0, i), text.slice(i + 1)];
 }
+
+/** apt's family: Debian versions, `name[:arch][=version]` lists, security pockets, suite dates. */
+export const APT_FAMILY: PatchFamily = {
+  kind: 'apt',
+  neutralArchitecture: 'all',
+  compareVersions: compareDebianVersions,
+  facets: (version, product) => [
+    {
+      properties: { PRODUCT: product, SECTION: version.section, PRIORITY: version.priority },
+      security: isSecurity(version),
+      ...(publishedAt(version) !== undefined ? { published: publishedAt(version) } : {}),
+      undated: 'refuse',
+    },
+  ],
+  approvedBy: (entry, name, architecture, version) => matchesPatchName(entry, name, architecture, version.version),
+  rejectedBy: (entry, name, architecture, version) => matchesPatchName(entry, name, architecture, version),
+  isSecurityUpdate: isSecurity,
+  title: (name) => name,
+  spec: (name, architecture, version) => `${name}:${architecture}=${version}`,
+  plainName: (entry) => {
+    const [name] = entry.split(/[:=]/);
+    return name && !name.includes('*') ? name : undefined;
+  },
+};

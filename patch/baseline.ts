@@ -2,12 +2,28 @@
 // Modelled on SSM's CreatePatchBaseline / GetPatchBaseline. Plain data, pure: the schema
 // builder, the compiler, the engine and the CLI all import it.
 
-/** The operating systems Drover models; the patch engine runs the apt family today. */
-export const OPERATING_SYSTEMS = ['DEBIAN', 'UBUNTU', 'REDHAT_ENTERPRISE_LINUX', 'AMAZON_LINUX_2023'] as const;
+/** The operating systems Drover models and patches (SSM's names). */
+export const OPERATING_SYSTEMS = [
+  'DEBIAN',
+  'UBUNTU',
+  'REDHAT_ENTERPRISE_LINUX',
+  'AMAZON_LINUX_2023',
+  'AMAZON_LINUX_2',
+  'ROCKY_LINUX',
+  'ALMA_LINUX',
+  'ORACLE_LINUX',
+  'CENTOS',
+] as const;
 export type OperatingSystem = (typeof OPERATING_SYSTEMS)[number];
 
-/** Operating systems whose nodes Drover scans and patches (apt and dpkg). */
+/** Operating systems whose nodes Drover patches with apt and dpkg. */
 export const APT_OPERATING_SYSTEMS: readonly OperatingSystem[] = ['DEBIAN', 'UBUNTU'];
+
+/** Operating systems whose nodes Drover patches with dnf (yum where only yum exists) and rpm. */
+export const RPM_OPERATING_SYSTEMS: readonly OperatingSystem[] = ['REDHAT_ENTERPRISE_LINUX', 'AMAZON_LINUX_2023', 'AMAZON_LINUX_2', 'ROCKY_LINUX', 'ALMA_LINUX', 'ORACLE_LINUX', 'CENTOS'];
+
+/** Amazon Linux: its notices rate severity Medium, where the Red Hat family says Moderate. */
+const AMAZON_LINUX: readonly OperatingSystem[] = ['AMAZON_LINUX_2023', 'AMAZON_LINUX_2'];
 
 /** SSM's compliance levels, most severe first. */
 export const COMPLIANCE_LEVELS = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNSPECIFIED'] as const;
@@ -16,24 +32,43 @@ export type ComplianceLevel = (typeof COMPLIANCE_LEVELS)[number];
 export const REJECTED_PATCHES_ACTIONS = ['ALLOW_AS_DEPENDENCY', 'BLOCK'] as const;
 export type RejectedPatchesAction = (typeof REJECTED_PATCHES_ACTIONS)[number];
 
-/** The filter keys each operating system takes in PatchFilterGroups (SSM's DescribePatchProperties). */
+const APT_KEYS = ['PRODUCT', 'SECTION', 'PRIORITY'] as const;
+/**
+ * The RPM family's keys: SSM's PRODUCT, CLASSIFICATION and SEVERITY (the notice's type and
+ * severity in the repository's updateinfo.xml), plus the notice's ADVISORY_ID, CVE_ID and
+ * BUGZILLA_ID (keys of SSM's PatchFilter that Drover also takes in rules).
+ */
+const RPM_KEYS = ['PRODUCT', 'CLASSIFICATION', 'SEVERITY', 'ADVISORY_ID', 'CVE_ID', 'BUGZILLA_ID'] as const;
+
+/** The filter keys each operating system takes in PatchFilterGroups. */
 export const FILTER_KEYS: Record<OperatingSystem, readonly string[]> = {
-  DEBIAN: ['PRODUCT', 'SECTION', 'PRIORITY'],
-  UBUNTU: ['PRODUCT', 'SECTION', 'PRIORITY'],
-  REDHAT_ENTERPRISE_LINUX: ['PRODUCT', 'CLASSIFICATION', 'SEVERITY'],
-  AMAZON_LINUX_2023: ['PRODUCT', 'CLASSIFICATION', 'SEVERITY'],
+  DEBIAN: APT_KEYS,
+  UBUNTU: APT_KEYS,
+  REDHAT_ENTERPRISE_LINUX: RPM_KEYS,
+  AMAZON_LINUX_2023: RPM_KEYS,
+  AMAZON_LINUX_2: RPM_KEYS,
+  ROCKY_LINUX: RPM_KEYS,
+  ALMA_LINUX: RPM_KEYS,
+  ORACLE_LINUX: RPM_KEYS,
+  CENTOS: RPM_KEYS,
 };
 
 /** Every key any modelled operating system takes (the schema's enum). */
-export const ALL_FILTER_KEYS = ['PRODUCT', 'SECTION', 'PRIORITY', 'CLASSIFICATION', 'SEVERITY'] as const;
+export const ALL_FILTER_KEYS = ['PRODUCT', 'SECTION', 'PRIORITY', 'CLASSIFICATION', 'SEVERITY', 'ADVISORY_ID', 'CVE_ID', 'BUGZILLA_ID'] as const;
 export type FilterKey = (typeof ALL_FILTER_KEYS)[number];
 
-/** The values a key takes where the set is closed (besides `*`); open keys (PRODUCT, SECTION) take any. */
+/** The values a key takes where the set is closed (besides `*`); open keys (PRODUCT, SECTION, the ids) take any. */
 export const FILTER_VALUES: Partial<Record<FilterKey, readonly string[]>> = {
   PRIORITY: ['Required', 'Important', 'Standard', 'Optional', 'Extra'],
   CLASSIFICATION: ['Security', 'Bugfix', 'Enhancement', 'Recommended', 'Newpackage'],
-  SEVERITY: ['Critical', 'Important', 'Medium', 'Low', 'None'],
+  SEVERITY: ['Critical', 'Important', 'Moderate', 'Medium', 'Low', 'None'],
 };
+
+/** The values of a closed key for one operating system (SEVERITY differs between Amazon Linux and the Red Hat family). */
+export function filterValuesFor(key: FilterKey, os?: OperatingSystem): readonly string[] | undefined {
+  if (key === 'SEVERITY' && os) return AMAZON_LINUX.includes(os) ? ['Critical', 'Important', 'Medium', 'Low', 'None'] : ['Critical', 'Important', 'Moderate', 'Low', 'None'];
+  return FILTER_VALUES[key];
+}
 
 export interface PatchFilter {
   key: FilterKey;
@@ -61,7 +96,7 @@ export interface PatchBaseline {
   /** Filters every candidate patch must pass before any rule or list is considered. */
   globalFilters: PatchFilter[];
   approvalRules: PatchRule[];
-  /** Package names, `name:arch` or `name=version`. */
+  /** apt: names, `name:arch` or `name=version`; RPM: package names (`name-[epoch:]version-release.arch`, `*`), advisory, CVE or Bugzilla ids. */
   approvedPatches: string[];
   approvedPatchesComplianceLevel: ComplianceLevel;
   approvedPatchesEnableNonSecurity: boolean;

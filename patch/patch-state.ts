@@ -9,7 +9,7 @@ export type PatchState = (typeof PATCH_STATES)[number];
 export const NON_COMPLIANT_STATES: readonly PatchState[] = ['Missing', 'Failed', 'InstalledRejected', 'InstalledPendingReboot'];
 
 export interface PatchRecord {
-  /** The package name (apt's `name`, with `:arch` when it is not the node's own architecture). */
+  /** The package: apt's name; RPM's `name.arch`. */
   title: string;
   state: PatchState;
   installedVersion?: string;
@@ -21,6 +21,10 @@ export interface PatchRecord {
   security: boolean;
   section?: string;
   priority?: string;
+  /** RPM: the update notices of the available version (advisory ids, their CVEs, the first one's type). */
+  advisoryIds?: string[];
+  cveIds?: string[];
+  classification?: string;
   /** Why: which rule approved it, why it is not approved, or why it failed. */
   detail?: string;
 }

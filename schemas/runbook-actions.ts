@@ -378,6 +378,8 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
       CommandId: str('An AWS-RunPatchBaseline command (aws:runCommand CommandId): report its nodes, each with the state that command recorded.'),
       InstanceIds: strList('Nodes to report (their latest state).'),
       Targets: mapList('[{Key: tag:<key>, Values: [...]}] selecting the nodes to report (their latest state).'),
+      ReportS3BucketName: str('Also write the report as one HTML page (charts included) to this S3 bucket; empty: none. ReportUrl names the object.'),
+      ReportS3KeyPrefix: str('Key prefix of the HTML report (default drover-patch-reports).'),
     },
     constraints: [exactlyOneOf('CommandId', 'InstanceIds', 'Targets')],
     outputs: {
@@ -388,6 +390,8 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
       NonCompliantCount: 'Integer',
       UnreportedCount: 'Integer',
       Summary: 'MapList',
+      ReportUrl: 'String',
+      ReportCliCommand: 'String',
     },
   },
 };

@@ -53,7 +53,7 @@ export interface PatchStateRecord {
   installedCount?: number;
   rebootRequired?: boolean;
   /** The non-compliant patches, most severe first, at most PATCH_RECORD_DETAIL_LIMIT. */
-  nonCompliant: Pick<PatchRecord, 'title' | 'state' | 'installedVersion' | 'availableVersion' | 'severity'>[];
+  nonCompliant: Pick<PatchRecord, 'title' | 'state' | 'installedVersion' | 'availableVersion' | 'severity' | 'advisoryIds'>[];
   /** How many non-compliant patches did not fit. */
   nonCompliantOmitted: number;
 }

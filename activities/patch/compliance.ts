@@ -2,9 +2,13 @@
 // runbook step. With CommandId, the nodes an AWS-RunPatchBaseline command ran on (each with
 // the state that command recorded: the answer never mixes in an older scan); with
 // InstanceIds or Targets, the latest state of those nodes. Reads Temporal through the
-// worker's client; a command SSM ran on EC2 instances is read from SSM.
+// worker's client; a command SSM ran on EC2 instances is read from SSM. With
+// ReportS3BucketName it also writes the report as one self-contained HTML page to S3
+// (ReportUrl); ReportCliCommand is the drover command that renders the same report locally.
 import { Context, heartbeat } from '@temporalio/activity';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { chartJsSource, renderComplianceHtml } from '../../patch/compliance/html-report';
 import type { ActionRequest, ActionResult } from '../../workflows/definitions';
 import { parseSelection } from '../../workflows/run-command/target-spec';
 import type { TargetSpec } from '../../workflows/run-command/contract';
@@ -15,7 +19,7 @@ import { actionFailed } from '../errors';
 export function createPatchCompliance(deps: { clients: AwsClients }) {
   return async function patchCompliance(req: ActionRequest): Promise<ActionResult> {
     const client = Context.current().client;
-    const { CommandId, InstanceIds, Targets } = req.inputs as { CommandId?: unknown; InstanceIds?: unknown; Targets?: unknown };
+    const { CommandId, InstanceIds, Targets, ReportS3BucketName, ReportS3KeyPrefix } = req.inputs as { CommandId?: unknown; InstanceIds?: unknown; Targets?: unknown; ReportS3BucketName?: unknown; ReportS3KeyPrefix?: unknown };
     let rows: ComplianceRow[];
     if (typeof CommandId === 'string' && CommandId) {
       try {
@@ -39,6 +43,20 @@ export function createPatchCompliance(deps: { clients: AwsClients }) {
       rows = await complianceByQuery(client, { tags, ...(nodeIds ? { nodeIds } : {}) });
     }
     const of = (c: ComplianceRow['compliance']) => rows.filter((r) => r.compliance === c).map((r) => r.nodeId);
+    const scope = typeof CommandId === 'string' && CommandId ? `command ${CommandId}` : 'the targeted nodes';
+    const reportCommand = typeof CommandId === 'string' && CommandId ? `drover patch report --command-id ${CommandId} --html patch-report.html` : `drover patch report ${(Array.isArray(InstanceIds) ? InstanceIds.map((id) => `--node-id ${String(id)}`) : ['--tag <Key=Value>']).join(' ')} --html patch-report.html`;
+    let reportUrl = '';
+    if (typeof ReportS3BucketName === 'string' && ReportS3BucketName.trim()) {
+      const prefix = (typeof ReportS3KeyPrefix === 'string' && ReportS3KeyPrefix.trim() ? ReportS3KeyPrefix.trim() : 'drover-patch-reports').replace(/\/+$/, '');
+      const key = `${prefix}/${req.executionId.replace(/[^A-Za-z0-9._-]/g, '_')}/${req.step}.html`;
+      const html = renderComplianceHtml(rows, { chartJs: chartJsSource(), now: new Date(), scope });
+      try {
+        await deps.clients.get(S3Client, req.assumeRole).send(new PutObjectCommand({ Bucket: ReportS3BucketName.trim(), Key: key, Body: html, ContentType: 'text/html; charset=utf-8' }));
+      } catch (e) {
+        throw actionFailed(`drover:patchCompliance: the HTML report could not be written to s3://${ReportS3BucketName.trim()}/${key}: ${(e as Error).message}`);
+      }
+      reportUrl = `s3://${ReportS3BucketName.trim()}/${key}`;
+    }
     return {
       outputs: {
         CompliantNodeIds: of('COMPLIANT'),
@@ -48,6 +66,8 @@ export function createPatchCompliance(deps: { clients: AwsClients }) {
         NonCompliantCount: of('NON_COMPLIANT').length,
         UnreportedCount: of('UNREPORTED').length,
         Summary: rows.map(summaryOf),
+        ReportUrl: reportUrl,
+        ReportCliCommand: reportCommand,
       },
     };
   };

@@ -37,7 +37,7 @@ export function registerAgentCommands(program: Command): void {
     .option('--allow-reboot', 'reboot the node when a command exits 194 (default: report rebootRequested only; or DROVER_AGENT_ALLOW_REBOOT=1)')
     .option('--concurrency <n>', 'invocations that may run at once (default 16)', positive('--concurrency'))
     .option('--heartbeat <seconds>', 'worker heartbeat interval: how soon the registry sees the node go (default 30)', positive('--heartbeat'))
-    .option('--package-root <dir>', 'where AWS-RunPatchBaseline runs apt and dpkg: / (default, or DROVER_PACKAGE_ROOT), or an isolated package root')
+    .option('--package-root <dir>', 'where AWS-RunPatchBaseline runs apt and dpkg, or dnf and rpm: / (default, or DROVER_PACKAGE_ROOT), or an isolated package root or installroot')
     .action(async (opts: { nodeId?: string; tag?: Record<string, string>; stateDir?: string; config?: string; allowReboot?: boolean; concurrency?: number; heartbeat?: number; packageRoot?: string }) => {
       await runAgent({
         ...(opts.nodeId !== undefined ? { nodeId: opts.nodeId } : {}),

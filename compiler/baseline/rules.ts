@@ -2,7 +2,8 @@
 // the document as written (lenient: a field of the wrong type reads as absent, the schema
 // reports it). None throws.
 import { listWords, didYouMean } from '../../lang/suggest';
-import { ALL_FILTER_KEYS, APT_OPERATING_SYSTEMS, FILTER_KEYS, FILTER_VALUES, OPERATING_SYSTEMS, type FilterKey, type OperatingSystem } from '../../patch/baseline';
+import { ALL_FILTER_KEYS, APT_OPERATING_SYSTEMS, FILTER_KEYS, filterValuesFor, OPERATING_SYSTEMS, RPM_OPERATING_SYSTEMS, type FilterKey, type OperatingSystem } from '../../patch/baseline';
+import { isAdvisoryReference, isRpmPackagePattern } from '../../patch/rpm/patch-names';
 import { error, joinPointer, warning, type Finding } from '../finding';
 import { asRecord, asString, type Json } from '../outline';
 
@@ -86,10 +87,10 @@ export const duplicateFilterKeys: BaselineRule = ({ doc }) =>
   });
 
 /** PRIORITY, CLASSIFICATION and SEVERITY take a closed set of values. */
-export const filterValues: BaselineRule = ({ doc }) =>
+export const filterValues: BaselineRule = ({ doc, os }) =>
   filterGroups(doc).flatMap((g) =>
     g.filters.flatMap((f) => {
-      const known = f.key ? FILTER_VALUES[f.key as FilterKey] : undefined;
+      const known = f.key ? filterValuesFor(f.key as FilterKey, os) : undefined;
       if (!known) return [];
       return f.values.flatMap((v, index) => {
         if (typeof v !== 'string' || v === '*' || known.some((k) => k.toLowerCase() === v.toLowerCase())) return [];
@@ -125,6 +126,7 @@ export const approvalDelay: BaselineRule = ({ doc }) =>
 const APT_PATCH_NAME = /^[a-z0-9*][a-z0-9+.*-]*(:[a-z0-9-]+)?(=[A-Za-z0-9.+~:-]+)?$/;
 
 export const patchNames: BaselineRule = ({ doc, os }) => {
+  if (os && RPM_OPERATING_SYSTEMS.includes(os)) return rpmPatchNames(doc);
   if (!os || !APT_OPERATING_SYSTEMS.includes(os)) return [];
   return (['ApprovedPatches', 'RejectedPatches'] as const).flatMap((list) => {
     const items = doc[list];
@@ -143,6 +145,38 @@ export const patchNames: BaselineRule = ({ doc, os }) => {
     );
   });
 };
+
+/**
+ * The RPM family (SSM's formats for yum and dnf): package names in full or with wildcards
+ * (`name`, `name.arch`, `name-version-release.arch`, `name-epoch:version-release.arch`),
+ * and in ApprovedPatches also advisory ids (RHSA-2024:0001, ALAS2023-2024-123), CVE ids
+ * and Bugzilla ids. RejectedPatches takes package names only.
+ */
+function rpmPatchNames(doc: Json): Finding[] {
+  return (['ApprovedPatches', 'RejectedPatches'] as const).flatMap((list) => {
+    const items = doc[list];
+    if (!Array.isArray(items)) return [];
+    return items.flatMap((item, index): Finding[] => {
+      if (typeof item !== 'string') return [];
+      const entry = item.trim();
+      const pointer = joinPointer(`/${list}`, index);
+      if (isAdvisoryReference(entry)) {
+        return list === 'RejectedPatches'
+          ? [warning('advisory-in-rejected', pointer, `"${item}" looks like an advisory, CVE or Bugzilla id; RejectedPatches takes package names only, so it rejects nothing.`, 'Reject the packages themselves, e.g. openssl-1:3.0.7-25.el9.x86_64 or openssl-3.0.7*.')]
+          : [];
+      }
+      if (isRpmPackagePattern(entry)) return [];
+      return [
+        error(
+          'invalid-patch-name',
+          pointer,
+          `"${item}" is not an RPM package name${list === 'ApprovedPatches' ? ', advisory, CVE or Bugzilla id' : ''}.`,
+          'Write name-[epoch:]version-release.arch (e.g. openssl-1:3.0.7-25.el9.x86_64), a name with * (openssl-3.0.*), or an id such as RHSA-2024:0001 or CVE-2024-1234.',
+        ),
+      ];
+    });
+  });
+}
 
 /** SSM: the rejected list wins. Say so, since the author probably meant something else. */
 export const approvedAndRejected: BaselineRule = ({ doc }) => {

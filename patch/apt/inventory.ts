@@ -7,10 +7,10 @@
 //                       Debian and Ubuntu indexes carry no per-package date, so a version is
 //                       dated by the last publication of the suite that offers it (an upper
 //                       bound: ApproveAfterDays never approves earlier than it should)
-//   operating system    <root>/etc/os-release (ID, VERSION_ID) → DEBIAN Debian12, UBUNTU Ubuntu22.04
+//   operating system    <root>/etc/os-release (ID, VERSION_ID) → DEBIAN Debian12, UBUNTU Ubuntu22.04 (os-release.ts)
 import { existsSync, readFileSync } from 'node:fs';
+import { detectNodeOs, type NodeOs } from '../os-release';
 import { basename, dirname, join } from 'node:path';
-import type { OperatingSystem } from '../baseline';
 import { field, parseDeb822 } from '../deb822';
 import { isSecurityOrigin, packageKey, type AvailableVersion, type InstalledPackage, type NodePackages, type PackageOrigin } from '../packages';
 import type { PackageRoot } from './package-root';
@@ -94,33 +94,15 @@ function releaseDate(file: string): string | undefined {
   }
 }
 
-export interface NodeOs {
-  os: OperatingSystem;
-  /** SSM's PRODUCT value. */
-  product: string;
-  /** PRETTY_NAME, for reports. */
-  name: string;
-}
+export type { NodeOs } from '../os-release';
 
-/** The node's operating system from <root>/etc/os-release (or usr/lib/os-release). */
+/** The node's operating system (see os-release.ts); a PatchEngineError when Drover does not patch it. */
 export function detectOs(root: PackageRoot): NodeOs {
-  const file = ['etc/os-release', 'usr/lib/os-release'].map((f) => join(root.root, f)).find((f) => existsSync(f));
-  if (!file) throw new PatchEngineError(`cannot tell the operating system of ${root.root}: it has no etc/os-release`);
-  const values: Record<string, string> = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());
-    if (m) values[m[1]!] = m[2]!.replace(/^["']|["']$/g, '');
+  try {
+    return detectNodeOs(root.root);
+  } catch (e) {
+    throw new PatchEngineError((e as Error).message);
   }
-  const id = (values.ID ?? '').toLowerCase();
-  const like = `${id} ${(values.ID_LIKE ?? '').toLowerCase()}`;
-  const version = values.VERSION_ID ?? '';
-  const name = values.PRETTY_NAME ?? `${values.NAME ?? id} ${version}`.trim();
-  if (id === 'ubuntu') return { os: 'UBUNTU', product: `Ubuntu${version}`, name };
-  if (id === 'debian') return { os: 'DEBIAN', product: `Debian${version.split('.')[0]}`, name };
-  if (id === 'rhel') return { os: 'REDHAT_ENTERPRISE_LINUX', product: `RedhatEnterpriseLinux${version}`, name };
-  if (id === 'amzn' && version.startsWith('2023')) return { os: 'AMAZON_LINUX_2023', product: 'AmazonLinux2023', name };
-  if (/\bdebian\b/.test(like)) return { os: 'DEBIAN', product: `Debian${version.split('.')[0]}`, name };
-  throw new PatchEngineError(`Drover does not patch ${name || 'this operating system'} (os-release ID ${id || 'missing'}); it patches Debian and Ubuntu`);
 }
 
 export async function nodePackages(root: PackageRoot, product: string): Promise<NodePackages> {

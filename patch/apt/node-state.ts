@@ -13,23 +13,26 @@ interface StoredState {
 
 const FILE = 'state.json';
 
+/** Where a node keeps its state: the apt and the rpm package roots both are one. */
+export type StateRoot = Pick<PackageRoot, 'root' | 'stateDir'>;
+
 /** The two places Debian and Ubuntu flag a needed reboot (update-notifier's convention). */
 const REBOOT_FLAGS = ['run/reboot-required', 'var/run/reboot-required'];
 
-export function rebootRequired(root: PackageRoot): boolean {
-  return REBOOT_FLAGS.some((f) => existsSync(join(root.root, f)));
+export function rebootRequired(root: StateRoot, flags: readonly string[] = REBOOT_FLAGS): boolean {
+  return flags.some((f) => existsSync(join(root.root, f)));
 }
 
 /** Packages the node says need the reboot (reboot-required.pkgs), when it says. */
-export function rebootPackages(root: PackageRoot): string[] {
-  for (const f of REBOOT_FLAGS) {
+export function rebootPackages(root: StateRoot, flags: readonly string[] = REBOOT_FLAGS): string[] {
+  for (const f of flags) {
     const file = join(root.root, `${f}.pkgs`);
     if (existsSync(file)) return readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
   }
   return [];
 }
 
-export function readPriorOperations(root: PackageRoot): PriorOperations {
+export function readPriorOperations(root: StateRoot, flags: readonly string[] = REBOOT_FLAGS): PriorOperations {
   const file = join(root.stateDir, FILE);
   let stored: StoredState = {};
   try {
@@ -38,11 +41,11 @@ export function readPriorOperations(root: PackageRoot): PriorOperations {
     return {};
   }
   // Once the flag is gone the node has rebooted (the flag lives in /run, a tmpfs).
-  const pending = rebootRequired(root) ? (stored.pendingReboot ?? []) : [];
+  const pending = rebootRequired(root, flags) ? (stored.pendingReboot ?? []) : [];
   return { ...(stored.failed ? { failed: stored.failed } : {}), ...(pending.length ? { pendingReboot: pending } : {}) };
 }
 
-export function writePriorOperations(root: PackageRoot, state: PriorOperations): void {
+export function writePriorOperations(root: StateRoot, state: PriorOperations): void {
   mkdirSync(root.stateDir, { recursive: true });
   const file = join(root.stateDir, FILE);
   const tmp = `${file}.${process.pid}.tmp`;
@@ -50,6 +53,6 @@ export function writePriorOperations(root: PackageRoot, state: PriorOperations):
   renameSync(tmp, file);
 }
 
-export function clearPriorOperations(root: PackageRoot): void {
+export function clearPriorOperations(root: StateRoot): void {
   rmSync(join(root.stateDir, FILE), { force: true });
 }

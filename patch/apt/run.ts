@@ -1,7 +1,7 @@
 // Runs one apt/dpkg tool call (built and checked by PackageRoot) and returns its output.
 // A tool that fails is a PatchEngineError carrying the tool's own last words.
 import { execFile } from 'node:child_process';
-import type { PackageRoot, PackageTool } from './package-root';
+import type { PackageRoot, PackageTool, ToolCall } from './package-root';
 
 export class PatchEngineError extends Error {
   constructor(
@@ -29,7 +29,11 @@ export interface RunOptions {
 }
 
 export function runTool(root: PackageRoot, tool: PackageTool, args: string[], options: RunOptions = {}): Promise<ToolResult> {
-  const call = root.call(tool, args);
+  return runCall(root.call(tool, args), tool, args, options);
+}
+
+/** Runs a call already built and checked by its root's guard (apt's PackageRoot, rpm's RpmRoot). */
+export function runCall(call: ToolCall, tool: string, args: string[], options: RunOptions = {}, family = 'apt-based systems (Debian, Ubuntu)'): Promise<ToolResult> {
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) {
       reject(new PatchEngineError(`${tool} was not started: the operation was stopped`));
@@ -38,7 +42,7 @@ export function runTool(root: PackageRoot, tool: PackageTool, args: string[], op
     execFile(call.command, call.args, { env: call.env, maxBuffer: 256 * 1024 * 1024, timeout: options.timeoutMs ?? 30 * 60_000, encoding: 'utf8', ...(options.signal ? { signal: options.signal } : {}) }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as NodeJS.ErrnoException).code === 'number' ? Number((err as NodeJS.ErrnoException).code) : -1) : 0;
       if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') {
-        reject(new PatchEngineError(`${tool} is not installed on this node: Drover patches apt-based systems (Debian, Ubuntu)`));
+        reject(new PatchEngineError(`${tool} is not installed on this node: Drover patches ${family} with it`));
         return;
       }
       if (err && options.signal?.aborted) {
@@ -58,6 +62,6 @@ export function runTool(root: PackageRoot, tool: PackageTool, args: string[], op
 /** The lines that say what went wrong (apt's E: lines, dpkg's errors), else the last few. */
 export function lastLines(text: string, count = 4): string {
   const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
-  const errors = lines.filter((l) => /^(E:|dpkg: error|error:)/i.test(l));
+  const errors = lines.filter((l) => /^(E:|dpkg: error|error:|problem|- |no match for argument)/i.test(l));
   return (errors.length ? errors : lines).slice(-count).join(' | ');
 }

@@ -35,6 +35,7 @@ export function toPatchStateRecord(nodeId: string, tags: Record<string, string>,
       severity: r.severity,
       ...(r.installedVersion ? { installedVersion: r.installedVersion } : {}),
       ...(r.availableVersion ? { availableVersion: r.availableVersion } : {}),
+      ...(r.advisoryIds?.length ? { advisoryIds: r.advisoryIds.slice(0, 3) } : {}),
     })),
     nonCompliantOmitted: Math.max(0, nonCompliant.length - PATCH_RECORD_DETAIL_LIMIT),
   };

@@ -28,6 +28,12 @@ export interface ComplianceRow {
   baseline?: string;
   patchGroup?: string;
   tags?: Record<string, string>;
+  /** The node's operating system and SSM product (agent nodes). */
+  os?: string;
+  product?: string;
+  /** The non-compliant patches by name, most severe first (at most PATCH_RECORD_DETAIL_LIMIT), and how many more there are. */
+  nonCompliant?: PatchStateRecord['nonCompliant'];
+  nonCompliantOmitted?: number;
   /** Why a node has no state. */
   reason?: string;
 }
@@ -47,6 +53,10 @@ export function rowOf(record: PatchStateRecord): ComplianceRow {
     baseline: record.baseline.name,
     ...(record.patchGroup !== undefined ? { patchGroup: record.patchGroup } : {}),
     tags: record.tags,
+    os: record.os,
+    product: record.product,
+    nonCompliant: record.nonCompliant,
+    nonCompliantOmitted: record.nonCompliantOmitted,
   };
 }
 

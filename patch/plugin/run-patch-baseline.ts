@@ -1,8 +1,9 @@
 // `drover:runPatchBaseline`, the plugin of Drover's AWS-RunPatchBaseline, run by the agent in
 // its own process: picks the node's baseline (BaselineOverride, else the node's patch group,
-// else its operating system's default), runs the engine (Scan or Install) on the node's
-// package root, records the node's patch state for compliance, and answers the way a script
-// plugin does: an exit code and output. Exit 194 asks for the reboot an install needs
+// else its operating system's default), runs the engine (Scan or Install: apt and dpkg, or
+// dnf/yum and rpm, as the node's os-release says) on the node's package root, records the
+// node's patch state for compliance, and answers the way a script plugin does: an exit code
+// and output. Exit 194 asks for the reboot an install needs
 // (RebootIfNeeded), as SSM defines it; the agent decides whether to reboot.
 import { parse } from 'yaml';
 import type { AwsClients } from '../../activities/aws/clients';
@@ -12,8 +13,10 @@ import { formatDiagnostic } from '../../compiler/diagnostic';
 import type { PatchStateRecord } from '../../workflows/patch-state-contract';
 import type { PatchBaseline } from '../baseline';
 import { installPatches, scanNode } from '../apt/engine';
-import { detectOs } from '../apt/inventory';
 import { PackageRoot } from '../apt/package-root';
+import { detectNodeOs } from '../os-release';
+import { installRpmPatches, scanRpmNode } from '../rpm/engine';
+import { RpmRoot } from '../rpm/rpm-root';
 import { toPatchStateRecord } from '../compliance/record';
 import type { PatchOperationResult, RebootOption } from '../operation';
 import { NON_COMPLIANT_STATES, PATCH_STATES } from '../patch-state';
@@ -67,20 +70,23 @@ interface Inputs {
 export async function runPatchBaseline(deps: PatchPluginDeps, ctx: PatchPluginContext, raw: Record<string, unknown>): Promise<PatchPluginOutcome> {
   const inputs = readInputs(raw);
   if (typeof inputs === 'string') return failure(inputs);
-  const root = new PackageRoot(deps.packageRoot);
   let result: PatchOperationResult;
   try {
-    const os = detectOs(root);
+    // The node's os-release picks the engine: apt and dpkg, or dnf (yum) and rpm.
+    const os = detectNodeOs(deps.packageRoot);
     const choice = await chooseBaseline(deps, inputs, os.os, ctx.tags);
     if (inputs.snapshotId && /^[0-9a-f]{64}$/.test(inputs.snapshotId) && inputs.snapshotId !== choice.baseline.hash) {
       return failure(`SnapshotId ${inputs.snapshotId} pins another version of baseline ${choice.baseline.name} (now ${choice.baseline.hash}); nothing was done`);
     }
-    const common = { root, baseline: choice.baseline, baselineReason: choice.reason, ...(choice.patchGroup !== undefined ? { patchGroup: choice.patchGroup } : {}), ...(deps.now ? { now: deps.now } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) };
-    if (inputs.operation === 'Scan') {
-      result = await scanNode(common);
+    const common = { baseline: choice.baseline, baselineReason: choice.reason, ...(choice.patchGroup !== undefined ? { patchGroup: choice.patchGroup } : {}), ...(deps.now ? { now: deps.now } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) };
+    const overrideList = inputs.operation === 'Install' && inputs.installOverrideList ? readOverrideList(await readSource(inputs.installOverrideList, deps.aws), inputs.installOverrideList) : undefined;
+    const install = { rebootOption: inputs.rebootOption, ...(overrideList ? { overrideList } : {}) };
+    if (os.family === 'rpm') {
+      const root = new RpmRoot(deps.packageRoot);
+      result = inputs.operation === 'Scan' ? await scanRpmNode({ ...common, root }) : await installRpmPatches({ ...common, root, ...install });
     } else {
-      const overrideList = inputs.installOverrideList ? readOverrideList(await readSource(inputs.installOverrideList, deps.aws), inputs.installOverrideList) : undefined;
-      result = await installPatches({ ...common, rebootOption: inputs.rebootOption, ...(overrideList ? { overrideList } : {}) });
+      const root = new PackageRoot(deps.packageRoot);
+      result = inputs.operation === 'Scan' ? await scanNode({ ...common, root }) : await installPatches({ ...common, root, ...install });
     }
   } catch (e) {
     return failure((e as Error).message);
