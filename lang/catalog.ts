@@ -55,7 +55,7 @@ export const WORKFLOW_ACTIONS: ActionCatalog = {
   },
   'aws:branch': {
     runsIn: 'workflow',
-    outputs: {},
+    outputs: { NextStep: 'String' },
     selectableOutputs: false,
   },
   'aws:loop': {
@@ -81,7 +81,7 @@ export const WORKFLOW_ACTIONS: ActionCatalog = {
 export const ACTIVITY_ACTIONS: ActionCatalog = {
   'aws:executeScript': {
     runsIn: 'activity',
-    outputs: { Payload: 'StringMap' },
+    outputs: { Payload: 'StringMap', OutputPayload: 'String' },
     selectableOutputs: true,
     defaultTimeoutSeconds: 600,
     maxTimeoutSeconds: 600,

@@ -114,7 +114,8 @@ export function createExecuteScript(deps: ScriptDeps) {
       const payload = result.payload ?? {};
       const { outputs, problems } = selectOutputs({ Payload: payload }, req.outputs);
       for (const p of problems) log.warn('output not set', { step: req.step, problem: secrets.text(p) });
-      return { outputs: { Payload: payload, ...outputs } };
+      // OutputPayload: the whole result as JSON text, as AWS's step outputs carry it.
+      return { outputs: { Payload: payload, OutputPayload: JSON.stringify({ Payload: payload }), ...outputs } };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

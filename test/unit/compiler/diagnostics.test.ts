@@ -51,6 +51,20 @@ describe('compileRunbook diagnostics', () => {
     expect(diagnostics[0]!.hint).toBe('Its inputs are Duration and Timestamp.');
   });
 
+  it('warns of an input the action does not have and ignores it, as SSM does', () => {
+    const { diagnostics, plan } = compile(`
+      schemaVersion: '0.3'
+      mainSteps:
+        - name: wait
+          action: aws:pause
+          inputs:
+            Message: Check the replica, then resume
+    `);
+    expect(plan).toBeDefined();
+    expect(at(diagnostics)).toEqual(['unknown-input@6:7']);
+    expect(diagnostics[0]).toMatchObject({ severity: 'warning', message: 'Action aws:pause has no input "Message", so it is ignored.' });
+  });
+
   it('reports a missing required input at the inputs key', () => {
     const { diagnostics } = compile(`
       schemaVersion: '0.3'

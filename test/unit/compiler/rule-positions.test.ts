@@ -17,7 +17,7 @@ const CASES: [string, string, string[]][] = [
   ['a repeated output name', HEAD + "  - { name: api, action: aws:executeAwsApi, inputs: { Service: ec2, Api: DescribeInstances }, outputs: [{ Name: o, Selector: $.a }, { Name: o, Selector: $.b }] }\n", ['duplicate-output@3:141']],
   ['outputs on an action without a result', HEAD + "  - { name: nap, action: aws:sleep, inputs: { Duration: PT1S }, outputs: [{ Name: o, Selector: $.a }] }\n", ['unselectable-outputs@3:74']],
   ['a broken selector and one without $', HEAD + "  - { name: api, action: aws:executeAwsApi, inputs: { Service: ec2, Api: DescribeInstances }, outputs: [{ Name: o, Selector: '$.a[' }, { Name: p, Selector: a.b }] }\n", ['invalid-selector@3:126', 'selector-without-root@3:157']],
-  ['a service that is not installed', HEAD + "  - { name: api, action: aws:executeAwsApi, inputs: { Service: lambda, Api: Invoke } }\n", ['unknown-service@3:64']],
+  ['a service that is not installed', HEAD + "  - { name: api, action: aws:executeAwsApi, inputs: { Service: pinpoint, Api: GetApps } }\n", ['unknown-service@3:64']],
   ['an operation the service lacks', HEAD + "  - { name: api, action: aws:executeAwsApi, inputs: { Service: ec2, Api: DescribeInstance } }\n", ['unknown-api@3:74']],
   ['a PowerShell script', HEAD + "  - { name: ps, action: aws:executeScript, inputs: { Runtime: PowerShell 7.4, Script: x } }\n", ['unsupported-runtime@3:63']],
   ['a timeout above the action maximum', HEAD + "  - { name: py, action: aws:executeScript, timeoutSeconds: 900, inputs: { Runtime: python3.11, Handler: h, Script: x } }\n", ['timeout-above-maximum@3:60']],
