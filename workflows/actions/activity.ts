@@ -46,7 +46,8 @@ export async function runActivityAction(ip: Interpreter, step: PlanStep, attempt
   const result = await scheduleActivity<ActionResult>(step.action, [request], {
     scheduleToCloseTimeout: timeoutS * 1000,
     heartbeatTimeout: info.heartbeatSeconds ? info.heartbeatSeconds * 1000 : undefined,
-    retry: TRANSIENT_RETRY,
+    // At most once (Lambda, webhooks): a crash fails the attempt instead of acting again.
+    retry: info.atMostOnce ? { ...TRANSIENT_RETRY, maximumAttempts: 1 } : TRANSIENT_RETRY,
     cancellationType: ActivityCancellationType.TRY_CANCEL,
     summary: `${step.name} (${step.action})${run > 1 ? ` run ${run}` : ''}${attempt > 1 ? ` attempt ${attempt}` : ''}`,
   });
