@@ -190,7 +190,7 @@ export const ACTIVITY_ACTIONS: ActionCatalog = {
   },
   'aws:invokeLambdaFunction': {
     runsIn: 'activity',
-    outputs: { StatusCode: 'Integer', FunctionError: 'String', LogResult: 'String', Payload: 'String' },
+    outputs: { StatusCode: 'Integer', FunctionError: 'String', LogResult: 'String', Payload: 'String', OutputPayload: 'String' },
     selectableOutputs: true,
     // AWS: at most 300 seconds.
     defaultTimeoutSeconds: 300,

@@ -251,7 +251,7 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
       Payload: str('The event, as a JSON string.'),
     },
     required: ['FunctionName'],
-    outputs: { StatusCode: 'Integer', FunctionError: 'String', LogResult: 'String', Payload: 'String' },
+    outputs: { StatusCode: 'Integer', FunctionError: 'String', LogResult: 'String', Payload: 'String', OutputPayload: 'String' },
     selectableOutputs: true,
   },
   'aws:invokeWebhook': {

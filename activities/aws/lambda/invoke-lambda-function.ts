@@ -69,7 +69,8 @@ export function createInvokeLambdaFunction(deps: ResolvedAwsDeps) {
     await deps.afterSideEffect?.({ request: req, service: 'lambda', api: 'Invoke' });
     let text = out.Payload ? new TextDecoder().decode(out.Payload) : '';
     if (Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) text = Buffer.from(text).subarray(0, MAX_PAYLOAD_BYTES).toString();
-    const outputs: Record<string, unknown> = { StatusCode: out.StatusCode ?? 0, Payload: text };
+    // OutputPayload: the answer again, under the name AWS's step outputs also give it.
+    const outputs: Record<string, unknown> = { StatusCode: out.StatusCode ?? 0, Payload: text, OutputPayload: text };
     if (out.FunctionError) outputs.FunctionError = out.FunctionError;
     if (out.LogResult) outputs.LogResult = Buffer.from(out.LogResult, 'base64').toString('utf8');
     if (out.FunctionError) {

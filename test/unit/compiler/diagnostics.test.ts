@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileRunbook } from '../../../compiler/index';
 import { BUILTIN_CATALOG } from '../../../lang/catalog';
-import { ALL_ACTIONS, at, compile } from './helpers';
+import { ALL_ACTIONS, at, compile, WITHOUT_LAMBDA } from './helpers';
 
 describe('compileRunbook diagnostics', () => {
   it('reports a YAML syntax error at its line and column, and nothing else', () => {
@@ -229,7 +229,7 @@ describe('compileRunbook diagnostics', () => {
           action: aws:invokeLambdaFunction
           inputs:
             FunctionName: hello
-    `);
+    `, WITHOUT_LAMBDA);
     expect(at(diagnostics)).toEqual(['unsupported-action@4:13']);
     expect(diagnostics[0]!.message).toBe('Drover does not run aws:invokeLambdaFunction yet, so step "run" cannot run.');
     expect(plan).toBeUndefined();

@@ -17,7 +17,7 @@ import { checkStepTargets } from '../../../compiler/rules/step-targets';
 import { checkTimeouts } from '../../../compiler/rules/timeouts';
 import { checkUpdateVariable } from '../../../compiler/rules/update-variable';
 import { BUILTIN_CATALOG } from '../../../lang/catalog';
-import { ALL_ACTIONS, at, compile, found, runRule } from './helpers';
+import { ALL_ACTIONS, at, compile, found, runRule, WITHOUT_LAMBDA } from './helpers';
 
 describe('checkActions', () => {
   const doc = `
@@ -28,7 +28,7 @@ describe('checkActions', () => {
       - { name: d, action: custom:thing, inputs: {} }
   `;
   it('refuses schema actions the catalog lacks and actions nobody knows', () => {
-    expect(found(runRule(checkActions, doc, BUILTIN_CATALOG))).toEqual([
+    expect(found(runRule(checkActions, doc, WITHOUT_LAMBDA))).toEqual([
       'unsupported-action /mainSteps/0/action',
       'unknown-action /mainSteps/1/action',
       'unknown-action /mainSteps/3/action',
@@ -248,7 +248,7 @@ describe('checkReferences', () => {
           inputs: { Message: '{{ run.Anything }}' }
         - { name: run, action: aws:invokeLambdaFunction, inputs: { FunctionName: X } }
     `;
-    expect(check(doc, BUILTIN_CATALOG)).toEqual([]);
+    expect(check(doc, WITHOUT_LAMBDA)).toEqual([]);
     expect(found(check(doc, ALL_ACTIONS))).toEqual(['unknown-output /mainSteps/1/inputs/Message']);
   });
 
