@@ -11,22 +11,25 @@ import {
   CreateVolumeCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
+  DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
   EC2Client,
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand, GetInstanceProfileCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { CreateKeyCommand, KMSClient, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import { CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutBucketAclCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 
 export type Fixtures = Record<string, string>;
 
-/** The tag every fixture instance carries, for runbooks that pick instances by tag. */
-export const FIXTURE_TAG = { key: 'chaos', value: 'ready' } as const;
+/** The tag key of fixture instances and databases (the value is `ready-<id>`, one per document), for runbooks that pick them by tag. */
+export const FIXTURE_TAG = 'chaos';
 
 export async function seedFixtures(endpoint: string): Promise<Fixtures> {
   const config = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, maxAttempts: 2, forcePathStyle: true };
@@ -38,6 +41,8 @@ export async function seedFixtures(endpoint: string): Promise<Fixtures> {
   const iam = new IAMClient(config);
   const cfn = new CloudFormationClient(config);
   const rds = new RDSClient(config);
+  const cloudwatch = new CloudWatchClient(config);
+  const ssm = new SSMClient(config);
   const id = randomUUID().slice(0, 8);
   try {
     const images = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'architecture', Values: ['x86_64'] }] }));
@@ -48,8 +53,12 @@ export async function seedFixtures(endpoint: string): Promise<Fixtures> {
         InstanceType: 't3.micro',
         MinCount: 1,
         MaxCount: 1,
-        BlockDeviceMappings: [{ DeviceName: '/dev/sdf', Ebs: { VolumeSize: 8 } }],
-        TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: FIXTURE_TAG.key, Value: FIXTURE_TAG.value }, { Key: 'Name', Value: `fixture-${id}` }] }],
+        // The root named too: given mappings, moto creates only those.
+        BlockDeviceMappings: [
+          { DeviceName: '/dev/sda1', Ebs: { VolumeSize: 8, DeleteOnTermination: true } },
+          { DeviceName: '/dev/sdf', Ebs: { VolumeSize: 8 } },
+        ],
+        TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: FIXTURE_TAG, Value: `ready-${id}` }, { Key: 'Name', Value: `fixture-${id}` }] }],
       }),
     );
     const instanceId = launched.Instances![0]!.InstanceId!;
@@ -65,6 +74,8 @@ export async function seedFixtures(endpoint: string): Promise<Fixtures> {
     const subnets = await ec2.send(new DescribeSubnetsCommand({}));
     await s3.send(new CreateBucketCommand({ Bucket: `fixture-${id}` }));
     await s3.send(new CreateBucketCommand({ Bucket: `fixture-${id}-logs` }));
+    // S3 server access logging needs the log delivery group allowed on the target bucket.
+    await s3.send(new PutBucketAclCommand({ Bucket: `fixture-${id}-logs`, GrantWrite: 'uri="http://acs.amazonaws.com/groups/s3/LogDelivery"', GrantReadACP: 'uri="http://acs.amazonaws.com/groups/s3/LogDelivery"' }));
     const queue = await sqs.send(new CreateQueueCommand({ QueueName: `fixture-${id}` }));
     const topic = await sns.send(new CreateTopicCommand({ Name: `Automation-fixture-${id}` }));
     const key = await kms.send(new CreateKeyCommand({ Description: `fixture ${id}` }));
@@ -73,6 +84,31 @@ export async function seedFixtures(endpoint: string): Promise<Fixtures> {
     const role = await iam.send(
       new CreateRoleCommand({ RoleName: `fixture-${id}`, AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [] }) }),
     );
+    // The instance profile AWS's AMI runbooks launch with by default.
+    await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: 'ManagedInstanceProfile' })).catch(async () => {
+      await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'ManagedInstanceProfile' }));
+      await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'ManagedInstanceProfile', RoleName: role.Role!.RoleName! }));
+    });
+    // An alarm in state OK, for runbooks that check one before a test.
+    await cloudwatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: `fixture-cpu-${id}`,
+        MetricName: 'CPUUtilization',
+        Namespace: 'AWS/EC2',
+        Statistic: 'Average',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 90,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Dimensions: [{ Name: 'InstanceId', Value: instanceId }],
+      }),
+    );
+    await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: `fixture-cpu-${id}`, StateValue: 'OK', StateReason: 'fixture' }));
+    // A public parameter AWS's examples read (moto has only some of AWS's).
+    await ssm
+      .send(new PutParameterCommand({ Name: '/aws/service/ami-windows-latest/Windows_Server-2016-English-Full-Base', Type: 'String', Value: baseImage, Overwrite: true }))
+      .catch(() => undefined);
+    const groups = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['default'] }] }));
     const stack = await cfn.send(
       new CreateStackCommand({
         StackName: `fixture-${id}`,
@@ -87,13 +123,16 @@ export async function seedFixtures(endpoint: string): Promise<Fixtures> {
         MasterUsername: 'admin',
         MasterUserPassword: 'fixture-password',
         AllocatedStorage: 20,
-        Tags: [{ Key: FIXTURE_TAG.key, Value: FIXTURE_TAG.value }],
+        Tags: [{ Key: FIXTURE_TAG, Value: `ready-${id}` }],
       }),
     );
     return {
       Id: id,
       DbInstanceId: db.DBInstance!.DBInstanceIdentifier!,
-      SecurityGroupId: instance.SecurityGroups?.[0]?.GroupId ?? '',
+      SecurityGroupId: instance.SecurityGroups?.[0]?.GroupId ?? groups.SecurityGroups?.[0]?.GroupId ?? '',
+      AlarmName: `fixture-cpu-${id}`,
+      // The queue's URL as AWS writes it (runbooks check its form); moto finds the queue by name.
+      AwsQueueUrl: `https://sqs.us-east-1.amazonaws.com/123456789012/fixture-${id}`,
       InstanceId: instanceId,
       AvailabilityZone: az,
       VolumeId: dataVolume,
@@ -113,11 +152,11 @@ export async function seedFixtures(endpoint: string): Promise<Fixtures> {
       StackId: stack.StackId!,
       VpcId: vpcs.Vpcs?.[0]?.VpcId ?? '',
       SubnetId: subnets.Subnets?.[0]?.SubnetId ?? '',
-      TagName: FIXTURE_TAG.key,
-      TagValue: FIXTURE_TAG.value,
+      TagName: FIXTURE_TAG,
+      TagValue: `ready-${id}`,
     };
   } finally {
-    for (const c of [ec2, s3, sqs, sns, kms, iam, cfn, rds]) c.destroy();
+    for (const c of [ec2, s3, sqs, sns, kms, iam, cfn, rds, cloudwatch, ssm]) c.destroy();
   }
 }
 

@@ -40,6 +40,10 @@ export interface RunOptions {
   timeoutSeconds?: number;
   /** Documents at once (default 4). */
   concurrency?: number;
+  /** More folders where aws:executeAutomation looks for child runbooks (after <folder>). */
+  runbookDirs?: readonly string[];
+  /** An existing Temporal and moto (tests); by default the run starts its own. */
+  sandbox?: { temporalAddress: string; namespace?: string; motoEndpoint: string; workflowBundlePath?: string };
   onRow?: (row: RunRow) => void;
 }
 
@@ -88,25 +92,34 @@ function reasonOf(state: ExecutionState): string | undefined {
 }
 
 export async function runConformance(folder: string, rows: readonly ConformanceRow[], opts: RunOptions = {}): Promise<RunRow[]> {
-  ensureTools();
   const parameters = await readParameters(opts.parametersFile);
   const dir = join(stateDir, 'conformance');
-  const [server, moto] = await Promise.all([
-    startDevServer({ uiPort: false, logFile: join(dir, 'temporal.log') }),
-    startMoto({ logFile: join(dir, 'moto.log') }),
-  ]);
+  let owned: { stop(): Promise<unknown> } | undefined;
+  let sandbox = opts.sandbox;
+  if (!sandbox) {
+    ensureTools();
+    const [server, moto] = await Promise.all([
+      startDevServer({ uiPort: false, logFile: join(dir, 'temporal.log') }),
+      startMoto({ logFile: join(dir, 'moto.log') }),
+    ]);
+    owned = { stop: () => Promise.allSettled([moto.stop(), server.stop()]) };
+    sandbox = { temporalAddress: server.address, namespace: server.namespace, motoEndpoint: moto.endpoint };
+  }
+  const namespace = sandbox.namespace ?? 'default';
+  const motoEndpoint = sandbox.motoEndpoint;
   const saved = { ...process.env };
-  Object.assign(process.env, sandboxAwsEnv(moto.endpoint), { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: server.namespace });
+  Object.assign(process.env, sandboxAwsEnv(motoEndpoint), { TEMPORAL_ADDRESS: sandbox.temporalAddress, TEMPORAL_NAMESPACE: namespace });
   const taskQueue = `conformance-${randomUUID().slice(0, 8)}`;
-  const native = await NativeConnection.connect({ address: server.address });
-  const connection = await Connection.connect({ address: server.address });
+  const runbookDirs = [folder, ...(opts.runbookDirs ?? [])];
+  const native = await NativeConnection.connect({ address: sandbox.temporalAddress });
+  const connection = await Connection.connect({ address: sandbox.temporalAddress });
   const { createDroverWorker } = await import('../worker');
-  const { worker } = await createDroverWorker({ connection: native, namespace: server.namespace, taskQueue, runbookDirs: [folder] });
+  const { worker } = await createDroverWorker({ connection: native, namespace, taskQueue, runbookDirs, workflowBundlePath: sandbox.workflowBundlePath });
   const running = worker.run();
-  const client = new DroverClient(new Client({ connection, namespace: server.namespace }), { taskQueue, runbookDirs: [folder] });
+  const client = new DroverClient(new Client({ connection, namespace }), { taskQueue, runbookDirs });
   const results: RunRow[] = [];
   try {
-    await configureMoto(moto.endpoint);
+    await configureMoto(motoEndpoint);
     const queue = [...rows];
     const runOne = async (row: ConformanceRow): Promise<RunRow> => {
       if (!row.clean) return { file: row.file, status: 'not run', reason: 'does not compile' };
@@ -114,7 +127,7 @@ export async function runConformance(folder: string, rows: readonly ConformanceR
       const { plan } = await loadAndCompile(join(folder, row.file), BUILTIN_CATALOG);
       if (!plan) return { file: row.file, status: 'not run', reason: 'does not compile' };
       const given = parameters[row.file] ?? parameters[name];
-      const fixtures = await seedFixtures(moto.endpoint);
+      const fixtures = await seedFixtures(motoEndpoint);
       const values = (fillFixtures(given ?? {}, fixtures) as Record<string, unknown>) ?? {};
       const missing = missingParameters(plan, values);
       if (missing.length) return { file: row.file, status: 'not run', reason: `needs parameters ${missing.join(', ')}` };
@@ -141,7 +154,7 @@ export async function runConformance(folder: string, rows: readonly ConformanceR
     await running.catch(() => undefined);
     await connection.close();
     await native.close();
-    await Promise.allSettled([moto.stop(), server.stop()]);
+    await owned?.stop();
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
     Object.assign(process.env, saved);
   }

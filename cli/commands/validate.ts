@@ -78,7 +78,8 @@ export function registerValidateCommands(program: Command): void {
     .option('--parameters <file>', "with --run: YAML or JSON mapping each document to its parameters; ${Fixture} names a sandbox fixture", DEFAULT_RUN_PARAMETERS)
     .option('--timeout <seconds>', 'with --run: how long one document may run', '120')
     .option('--concurrency <n>', 'with --run: documents run at once', '4')
-    .action(async (folder: string, opts: { json?: boolean; run?: boolean; parameters?: string; timeout: string; concurrency: string }) => {
+    .option('--runbooks <folders...>', 'with --run: more folders where child runbooks (aws:executeAutomation) are found')
+    .action(async (folder: string, opts: { json?: boolean; run?: boolean; parameters?: string; timeout: string; concurrency: string; runbooks?: string[] }) => {
       const rows = await conformance(folder, BUILTIN_CATALOG);
       if (!opts.run) {
         console.log(opts.json ? JSON.stringify(rows, null, 2) : formatConformance(rows));
@@ -90,6 +91,7 @@ export function registerValidateCommands(program: Command): void {
         parametersFile: opts.parameters,
         timeoutSeconds: Number(opts.timeout),
         concurrency: Number(opts.concurrency),
+        runbookDirs: opts.runbooks,
         onRow: opts.json ? undefined : (r) => console.error(`  ${r.file}: ${r.status}`),
       });
       console.log(opts.json ? JSON.stringify({ compile: rows, runs }, null, 2) : formatRuns(runs));
