@@ -85,10 +85,11 @@ export async function seedFixtures(endpoint: string): Promise<Fixtures> {
       new CreateRoleCommand({ RoleName: `fixture-${id}`, AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [] }) }),
     );
     // The instance profile AWS's AMI runbooks launch with by default.
+    // Shared by every document (seeded concurrently): whoever creates it first wins.
     await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: 'ManagedInstanceProfile' })).catch(async () => {
       await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'ManagedInstanceProfile' }));
       await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'ManagedInstanceProfile', RoleName: role.Role!.RoleName! }));
-    });
+    }).catch(() => undefined);
     // An alarm in state OK, for runbooks that check one before a test.
     await cloudwatch.send(
       new PutMetricAlarmCommand({

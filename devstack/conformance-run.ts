@@ -127,7 +127,12 @@ export async function runConformance(folder: string, rows: readonly ConformanceR
       const { plan } = await loadAndCompile(join(folder, row.file), BUILTIN_CATALOG);
       if (!plan) return { file: row.file, status: 'not run', reason: 'does not compile' };
       const given = parameters[row.file] ?? parameters[name];
-      const fixtures = await seedFixtures(motoEndpoint);
+      let fixtures;
+      try {
+        fixtures = await seedFixtures(motoEndpoint);
+      } catch (err) {
+        return { file: row.file, status: 'not run', reason: `seeding the sandbox failed: ${(err as Error).message}`.slice(0, 300) };
+      }
       const values = (fillFixtures(given ?? {}, fixtures) as Record<string, unknown>) ?? {};
       const missing = missingParameters(plan, values);
       if (missing.length) return { file: row.file, status: 'not run', reason: `needs parameters ${missing.join(', ')}` };

@@ -444,23 +444,25 @@ describe('checkSelectors', () => {
 });
 
 describe('checkScriptRuntime', () => {
-  it('runs Python only, and warns about Pythons AWS retired', () => {
+  it('runs Python and PowerShell, refuses runtimes AWS does not have, and warns about Pythons AWS retired', () => {
     const step = (name: string, runtime: string) =>
       `- { name: ${name}, action: aws:executeScript, inputs: { Runtime: '${runtime}', Handler: h, Script: x } }`;
     const findings = runRule(
       checkScriptRuntime,
       `
       mainSteps:
-        ${step('ps', 'PowerShell 7.4')}
+        ${step('js', 'nodejs18')}
         ${step('old', 'python3.7')}
         ${step('new', 'python3.11')}
+        ${step('ps', 'PowerShell 7.4')}
+        ${step('core', 'PowerShell Core 6.0')}
     `,
     );
     expect(findings.map((f) => `${f.severity} ${f.code} ${f.pointer}`)).toEqual([
       'error unsupported-runtime /mainSteps/0/inputs/Runtime',
       'warning retired-runtime /mainSteps/1/inputs/Runtime',
     ]);
-    expect(findings[0]!.message).toMatch(/Drover runs only Python runtimes/);
+    expect(findings[0]!.message).toMatch(/is not one AWS runs/);
   });
 });
 
