@@ -90,6 +90,8 @@ export async function seedFixtures(endpoint: string): Promise<Fixtures> {
       await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'ManagedInstanceProfile' }));
       await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'ManagedInstanceProfile', RoleName: role.Role!.RoleName! }));
     }).catch(() => undefined);
+    // The bucket AWS-MigrateIncidentManagerCloudWatchAlarms insists on (its name is fixed by its pattern).
+    await s3.send(new CreateBucketCommand({ Bucket: 'im-migration-logs-123456789012-us-east-1' })).catch(() => undefined);
     // An alarm in state OK, for runbooks that check one before a test.
     await cloudwatch.send(
       new PutMetricAlarmCommand({

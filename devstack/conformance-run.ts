@@ -70,8 +70,12 @@ async function drive(client: DroverClient, executionId: string, deadline: number
     const state = await client.state(executionId);
     if (FINAL.has(state.status)) return state;
     if (Date.now() > deadline) {
+      // What the step it is stuck at last failed with, if it retries.
+      const current = state.steps.find((s) => s.name === state.currentStep);
+      if (current?.failureMessage) state.failureMessage = current.failureMessage;
       await client.cancel(executionId);
-      return client.result(executionId).then((r) => ({ ...state, ...r, status: 'TimedOut', failureMessage: `still ${state.status} at ${state.currentStep ?? '?'} when the run's time was up` }));
+      const last = state.failureMessage ? ` (attempt ${state.steps.find((s) => s.name === state.currentStep)?.attempts ?? '?'} so far; the last failed: ${state.failureMessage})` : '';
+      return client.result(executionId).then((r) => ({ ...r, ...state, steps: [], status: 'TimedOut', failureMessage: `still ${state.status} at ${state.currentStep ?? '?'} when the run's time was up${last}` }));
     }
     const waiting = state.waiting;
     if (waiting?.kind === 'approve') {
