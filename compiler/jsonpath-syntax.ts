@@ -21,7 +21,9 @@ export function jsonPathProblem(path: string): string | undefined {
     if (c === '.') {
       const deep = path[i + 1] === '.';
       i += deep ? 2 : 1;
-      if (deep && path[i] === '[') continue;
+      // `.[0]` reads as `[0]`: AWS's own runbooks write `$.InstanceStatuses.[0]`, and both
+      // AWS's JSONPath and jsonpath-plus take it.
+      if (path[i] === '[') continue;
       const name = /^(\*|[^.[\]\s]+)/.exec(path.slice(i))?.[0];
       if (!name) return `"${deep ? '..' : '.'}" at position ${i} must be followed by a name or *`;
       i += name.length;

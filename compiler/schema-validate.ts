@@ -7,7 +7,7 @@ import { buildRunbookSchema } from '../schemas/runbook-schema';
 import { describeValue as describe } from '../lang/types';
 import { closestMatch, didYouMean, listWords } from '../lang/suggest';
 import { describePointer, sentence, type PointerSubject } from './describe-pointer';
-import { error, joinPointer, type Finding } from './finding';
+import { error, joinPointer, warning, type Finding } from './finding';
 import { resolveAlternatives, typePhrase, type AlternativeOutcome } from './schema-alternatives';
 
 /**
@@ -149,11 +149,15 @@ function unknownProperty(at: string, name: string, subject: PointerSubject, pare
   const pointer = joinPointer(at, name);
   const suggestion = didYouMean(name, known);
   if (subject.isStepInputs) {
+    // A warning, as SSM is lenient here: AWS's own runbooks give inputs an action does not
+    // document (aws:pause with Message, aws:changeInstanceState with
+    // FailOnUnexpectedStopped) and run; the action never reads them. A near miss of an
+    // input the action has stays an error: it is a typo that leaves that input unset.
     const action = subject.step?.action ?? 'this action';
-    return error(
+    return (suggestion ? error : warning)(
       'unknown-input',
       pointer,
-      `Action ${action} has no input "${name}".${suggestion}`,
+      `Action ${action} has no input "${name}"${suggestion ? '.' : ', so it is ignored.'}${suggestion}`,
       known.length ? `Its inputs are ${listWords(known, 'and')}.` : 'It takes no inputs: write inputs: {}.',
       { at: 'key' },
     );

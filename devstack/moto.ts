@@ -32,5 +32,20 @@ export async function startMoto(opts: { port?: number; logFile?: string; startTi
     child: proc.child,
     logFile,
   });
+  await configureMoto(endpoint);
   return { endpoint, process: proc, stop: () => proc.stop() };
+}
+
+/**
+ * moto's own settings for the sandbox: Step Functions executions run their state machine
+ * (Pass, Choice, Fail, Succeed, Wait…) instead of staying RUNNING with static data, so
+ * aws:executeStateMachine sees real outcomes.
+ */
+export async function configureMoto(endpoint: string): Promise<void> {
+  const res = await fetch(`${endpoint}/moto-api/config`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ stepfunctions: { execute_state_machine: true } }),
+  });
+  if (!res.ok) throw new Error(`configuring moto at ${endpoint}: HTTP ${res.status}`);
 }

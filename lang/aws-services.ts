@@ -4,7 +4,7 @@
 // SDK client and command through it. Names are boto3's, since AWS's runbooks use them:
 // `Service: ec2` (any case: AWS's own runbooks also write `EC2`), `Api: DescribeInstances`.
 import table from './aws-services.json' with { type: 'json' };
-import { didYouMean, listWords } from './suggest';
+import { didYouMean } from './suggest';
 
 export interface InstalledService {
   /** `@aws-sdk/client-ec2` */
@@ -16,6 +16,12 @@ export interface InstalledService {
   operations: string[];
   /** Operations whose response is a stream (S3 GetObject): not callable as AWS API actions. */
   streamingOutput: string[];
+  /**
+   * The package predates the SDK's operation schemas (a few clients are published only at
+   * old versions): requests go as the runbook wrote them, without fitting them to the
+   * operation's types.
+   */
+  untyped?: boolean;
 }
 
 export interface AwsServiceTable {
@@ -24,7 +30,8 @@ export interface AwsServiceTable {
   available: Record<string, string>;
 }
 
-export const AWS_SERVICES: AwsServiceTable = table;
+// A large generated file: typed by the interface rather than inferred from its literal.
+export const AWS_SERVICES: AwsServiceTable = table as AwsServiceTable;
 
 /** The installed service called `name` in any case, under its boto3 name. */
 export function findService(name: string, services: AwsServiceTable = AWS_SERVICES): { name: string; service: InstalledService } | undefined {
@@ -38,11 +45,28 @@ export function hasOperation(service: InstalledService, api: string): boolean {
   return service.operations.includes(api);
 }
 
+/** `DescribeInstances`, `describeInstances` and `describe_instances` all read `describeinstances`. */
+const operationKey = (api: string): string => api.trim().replace(/_/g, '').toLowerCase();
+
+/**
+ * The operation `api` names, as SSM finds it: exactly, or in another case or in boto3's
+ * snake_case (AWS's own runbooks write `rebootInstances` and `add_role_to_instance_profile`;
+ * boto3 turns every spelling into its method name). `exact` says whether it was spelled as
+ * AWS names it.
+ */
+export function findOperation(service: InstalledService, api: string): { name: string; exact: boolean } | undefined {
+  if (service.operations.includes(api)) return { name: api, exact: true };
+  const key = operationKey(api);
+  const name = service.operations.find((op) => operationKey(op) === key);
+  return name ? { name, exact: false } : undefined;
+}
+
 /** Why `service` cannot be called and how to change that, as a message and a hint. */
 export function unknownServiceText(service: string, services: AwsServiceTable = AWS_SERVICES): { message: string; hint: string } {
   const installed = Object.keys(services.installed);
   const key = service.trim().toLowerCase();
-  const message = `Service "${service}" is not installed in this Drover; it calls ${listWords(installed, 'and')}.`;
+  // Too many to list: the count and where they are listed.
+  const message = `Service "${service}" is not installed in this Drover; it calls ${installed.length} services (every service of AWS's published runbooks, listed in lang/aws-services.json).`;
   const pkg = Object.hasOwn(services.available, key) ? services.available[key] : undefined;
   if (pkg) return { message, hint: `\`npm i ${pkg}\` adds it (then \`npx tsx schemas/build-aws-services.ts\`).` };
   const known = [...new Set([...installed, ...Object.keys(services.available)])];

@@ -19,6 +19,12 @@ export interface ActionInfo {
   /** AWS forbids these actions as the target of `onCancel: step:X`. */
   forbiddenAsCancelTarget?: boolean;
   /**
+   * A side effect that cannot be made idempotent (Lambda Invoke, a webhook POST): Temporal
+   * does not retry the activity, so it happens at most once per step attempt; a crash
+   * fails the attempt and the step's maxAttempts decides.
+   */
+  atMostOnce?: boolean;
+  /**
    * Inputs that may hold `{{ ssm-secure:name }}` SecureString references (README
    * "Secrets"): those named, or every input but the action's own (an AWS API request).
    * The value is read only where it leaves Drover; anywhere else the compiler refuses it.
@@ -55,7 +61,7 @@ export const WORKFLOW_ACTIONS: ActionCatalog = {
   },
   'aws:branch': {
     runsIn: 'workflow',
-    outputs: {},
+    outputs: { NextStep: 'String' },
     selectableOutputs: false,
   },
   'aws:loop': {
@@ -81,7 +87,7 @@ export const WORKFLOW_ACTIONS: ActionCatalog = {
 export const ACTIVITY_ACTIONS: ActionCatalog = {
   'aws:executeScript': {
     runsIn: 'activity',
-    outputs: { Payload: 'StringMap' },
+    outputs: { Payload: 'StringMap', OutputPayload: 'String' },
     selectableOutputs: true,
     defaultTimeoutSeconds: 600,
     maxTimeoutSeconds: 600,
@@ -166,6 +172,53 @@ export const ACTIVITY_ACTIONS: ActionCatalog = {
     heartbeatSeconds: 30,
     // Passed on as written: SSM resolves it on the instance, a Drover agent on its node.
     secureInputs: { only: ['Parameters'] },
+  },
+  'aws:createStack': {
+    runsIn: 'activity',
+    outputs: { StackId: 'String', StackStatus: 'String', StackStatusReason: 'String' },
+    selectableOutputs: true,
+    defaultTimeoutSeconds: 3600,
+    heartbeatSeconds: 30,
+    forbiddenAsCancelTarget: true,
+  },
+  'aws:deleteStack': {
+    runsIn: 'activity',
+    outputs: {},
+    selectableOutputs: true,
+    defaultTimeoutSeconds: 3600,
+    heartbeatSeconds: 30,
+  },
+  'aws:invokeLambdaFunction': {
+    runsIn: 'activity',
+    outputs: { StatusCode: 'Integer', FunctionError: 'String', LogResult: 'String', Payload: 'String', OutputPayload: 'String' },
+    selectableOutputs: true,
+    // AWS: at most 300 seconds.
+    defaultTimeoutSeconds: 300,
+    maxTimeoutSeconds: 300,
+    atMostOnce: true,
+  },
+  'aws:executeStateMachine': {
+    runsIn: 'activity',
+    outputs: {
+      executionArn: 'String',
+      input: 'String',
+      name: 'String',
+      output: 'String',
+      startDate: 'String',
+      stateMachineArn: 'String',
+      status: 'String',
+      stopDate: 'String',
+    },
+    selectableOutputs: true,
+    defaultTimeoutSeconds: 3600,
+    heartbeatSeconds: 30,
+  },
+  'aws:invokeWebhook': {
+    runsIn: 'activity',
+    outputs: { Response: 'String', ResponseCode: 'Integer' },
+    selectableOutputs: false,
+    defaultTimeoutSeconds: 300,
+    atMostOnce: true,
   },
   'drover:log': {
     runsIn: 'activity',

@@ -100,4 +100,9 @@ export interface Plan {
   /** The `global:` and `automation:` names any template uses, so the interpreter resolves only those. */
   builtins: string[];
   source: { file: string };
+  /**
+   * Script attachments read beside the runbook when it was loaded (compiler/attachments.ts),
+   * by file name; not part of `hash`, which covers their checksums through the document.
+   */
+  attachments?: Record<string, { sha256: string; content: string }>;
 }

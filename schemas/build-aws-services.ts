@@ -59,6 +59,11 @@ interface CommandCtor {
   new (input: object): { schema?: unknown };
 }
 
+/** Whether the package's commands carry their operation schema (clients from 2025 on do). */
+function hasSchemas(Command: CommandCtor): boolean {
+  return Array.isArray(new Command({}).schema);
+}
+
 /** Operations whose response is a stream (S3 GetObject): AWS's executeAwsApi refuses them too. */
 function streamsOutput(Command: CommandCtor): boolean {
   const schema = new Command({}).schema;
@@ -73,7 +78,9 @@ function streamsOutput(Command: CommandCtor): boolean {
 export async function installedServices(available: Record<string, string>): Promise<Record<string, InstalledService>> {
   const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
   const packages = Object.keys(manifest.dependencies ?? {}).filter((p) => p.startsWith('@aws-sdk/client-')).sort();
-  const byPackage = new Map(Object.entries(available).map(([name, pkg]) => [pkg, name]));
+  // One package can serve several boto3 names (pinpoint-sms-voice and sms-voice).
+  const byPackage = new Map<string, string[]>();
+  for (const [name, pkg] of Object.entries(available)) byPackage.set(pkg, [...(byPackage.get(pkg) ?? []), name]);
   const out: Record<string, InstalledService> = {};
   for (const pkg of packages) {
     const mod = (await import(pkg)) as Record<string, unknown>;
@@ -84,14 +91,16 @@ export async function installedServices(available: Record<string, string>): Prom
       .filter((k) => /^[A-Z]\w*Command$/.test(k) && typeof mod[k] === 'function')
       .map((k) => k.slice(0, -'Command'.length))
       .sort();
-    const name = byPackage.get(pkg) ?? pkg.slice('@aws-sdk/client-'.length);
-    out[name] = {
+    const first = mod[`${operations[0]}Command`] as CommandCtor | undefined;
+    const service: InstalledService = {
       package: pkg,
       version,
       client,
       operations,
       streamingOutput: operations.filter((op) => streamsOutput(mod[`${op}Command`] as CommandCtor)),
+      ...(first && !hasSchemas(first) ? { untyped: true } : {}),
     };
+    for (const name of byPackage.get(pkg) ?? [pkg.slice('@aws-sdk/client-'.length)]) out[name] = service;
   }
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 }

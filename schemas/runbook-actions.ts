@@ -80,7 +80,7 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
       Default: str('The step to run when no choice matches.'),
     },
     required: ['Choices'],
-    outputs: {},
+    outputs: { NextStep: 'String' },
   },
   'aws:changeInstanceState': {
     summary: 'Change or assert the state of EC2 instances.',
@@ -216,7 +216,7 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
         then: { required: ['Handler'] },
       },
     ],
-    outputs: { Payload: 'StringMap' },
+    outputs: { Payload: 'StringMap', OutputPayload: 'String' },
     selectableOutputs: true,
   },
   'aws:executeStateMachine': {
@@ -251,7 +251,7 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
       Payload: str('The event, as a JSON string.'),
     },
     required: ['FunctionName'],
-    outputs: { StatusCode: 'Integer', FunctionError: 'String', LogResult: 'String', Payload: 'String' },
+    outputs: { StatusCode: 'Integer', FunctionError: 'String', LogResult: 'String', Payload: 'String', OutputPayload: 'String' },
     selectableOutputs: true,
   },
   'aws:invokeWebhook': {

@@ -28,8 +28,9 @@ export const orTemplate = (schema: JsonSchema, description?: string): JsonSchema
 export const str = (description?: string, extra: JsonSchema = {}): JsonSchema =>
   describe({ type: 'string', ...extra }, description);
 
+/** A whole number, also written as text (`TimeoutSeconds: "180"` in AWS's own runbooks: SSM takes it). */
 export const int = (description?: string, bounds: { minimum?: number; maximum?: number } = {}): JsonSchema =>
-  orTemplate({ type: 'integer', ...bounds }, description);
+  describe({ anyOf: [{ type: 'integer', ...bounds }, { type: 'string', pattern: '^[0-9]+$', title: 'a whole number written as text' }, template()] }, description);
 
 export const bool = (description?: string): JsonSchema => orTemplate({ type: 'boolean' }, description);
 

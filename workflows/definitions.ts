@@ -142,6 +142,8 @@ export interface ActionRequest {
   outputs: OutputSpec[];
   assumeRole?: string;
   timeoutSeconds?: number;
+  /** aws:executeScript with an `Attachment`: that file of the plan's attachments (base64). */
+  attachment?: { name: string; sha256: string; content: string };
 }
 
 export interface ActionResult {

@@ -49,6 +49,13 @@ export class AwsClients {
       const config = this.baseConfig();
       if (roleArn) config.credentials = () => this.credentialsFor(roleArn);
       client = new ctor(config);
+      // AWS_ENDPOINT_URL_<SERVICE> (the SDKs' service-specific endpoint, e.g.
+      // AWS_ENDPOINT_URL_LAMBDA) wins over AWS_ENDPOINT_URL for that service.
+      const own = !this.options.endpoint && serviceEndpoint((client as { config?: { serviceId?: unknown } }).config?.serviceId);
+      if (own) {
+        client.destroy();
+        client = new ctor({ ...config, endpoint: own });
+      }
       this.clients.set(key, client);
     }
     return client;
@@ -72,4 +79,10 @@ export class AwsClients {
     for (const c of this.clients.values()) c.destroy();
     this.clients.clear();
   }
+}
+
+/** The service-specific endpoint from the environment: serviceId `CloudWatch Logs` → AWS_ENDPOINT_URL_CLOUDWATCH_LOGS. */
+function serviceEndpoint(serviceId: unknown): string | undefined {
+  if (typeof serviceId !== 'string' || !serviceId) return undefined;
+  return process.env[`AWS_ENDPOINT_URL_${serviceId.toUpperCase().replace(/[\s-]+/g, '_')}`] || undefined;
 }

@@ -38,12 +38,28 @@ class Context:
 def main():
     threading.Thread(target=die_with_parent, daemon=True).start()
     script, handler, events_path, result_path, execution_id, step = sys.argv[1:7]
-    spec = importlib.util.spec_from_file_location("runbook_script", script)
-    module = importlib.util.module_from_spec(spec)
     with open(events_path) as f:
         events = json.load(f)
     try:
-        spec.loader.exec_module(module)
+        if script.endswith(".zip"):
+            # A .zip attachment: Handler is module.function, the module inside the archive.
+            import zipfile
+
+            root = os.path.join(os.path.dirname(script), "attachment")
+            with zipfile.ZipFile(script) as z:
+                z.extractall(root)
+            sys.path.insert(0, root)
+            module_name, _, handler = handler.rpartition(".")
+            if not module_name:
+                raise ValueError(f"the Handler of a .zip attachment is module.function; got {handler!r}")
+            module = importlib.import_module(module_name)
+        else:
+            # Inline Script, or a .py attachment (Handler file.function, or just function).
+            handler = handler.rpartition(".")[2]
+            sys.path.insert(0, os.path.dirname(script))
+            spec = importlib.util.spec_from_file_location("runbook_script", script)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
         fn = getattr(module, handler, None)
         if fn is None:
             raise AttributeError(f"the script defines no function named {handler!r} (the step's Handler)")

@@ -7,6 +7,7 @@ import { baselineSetDiagnostics } from '../../compiler/baseline/load';
 import type { PatchBaseline } from '../../patch/baseline';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../../compiler/diagnostic';
 import { conformance, formatConformance } from '../../compiler/conformance';
+import { DEFAULT_RUN_PARAMETERS } from '../../devstack/conformance-parameters';
 import { CliError, EXIT } from '../errors';
 
 const RUNBOOK_FILE = /\.(ya?ml|json)$/i;
@@ -73,8 +74,26 @@ export function registerValidateCommands(program: Command): void {
     .description('compile every runbook of a folder and report, per document, what Drover runs')
     .argument('<folder>')
     .option('--json', 'print rows as JSON')
-    .action(async (folder: string, opts: { json?: boolean }) => {
+    .option('--run', 'also run every document that compiles clean in a sandbox of its own (Temporal, moto, a worker), with fresh fixtures')
+    .option('--parameters <file>', "with --run: YAML or JSON mapping each document to its parameters; ${Fixture} names a sandbox fixture", DEFAULT_RUN_PARAMETERS)
+    .option('--timeout <seconds>', 'with --run: how long one document may run', '120')
+    .option('--concurrency <n>', 'with --run: documents run at once', '4')
+    .option('--runbooks <folders...>', 'with --run: more folders where child runbooks (aws:executeAutomation) are found')
+    .action(async (folder: string, opts: { json?: boolean; run?: boolean; parameters?: string; timeout: string; concurrency: string; runbooks?: string[] }) => {
       const rows = await conformance(folder, BUILTIN_CATALOG);
-      console.log(opts.json ? JSON.stringify(rows, null, 2) : formatConformance(rows));
+      if (!opts.run) {
+        console.log(opts.json ? JSON.stringify(rows, null, 2) : formatConformance(rows));
+        return;
+      }
+      const { runConformance, formatRuns } = await import('../../devstack/conformance-run');
+      if (!opts.json) console.log(`${formatConformance(rows).split('\n\n')[0]}\n`);
+      const runs = await runConformance(folder, rows, {
+        parametersFile: opts.parameters,
+        timeoutSeconds: Number(opts.timeout),
+        concurrency: Number(opts.concurrency),
+        runbookDirs: opts.runbooks,
+        onRow: opts.json ? undefined : (r) => console.error(`  ${r.file}: ${r.status}`),
+      });
+      console.log(opts.json ? JSON.stringify({ compile: rows, runs }, null, 2) : formatRuns(runs));
     });
 }

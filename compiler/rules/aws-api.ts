@@ -2,10 +2,10 @@
 // operations (lang/aws-services.json). Checked here so that a typo or a client Drover was
 // not built with is a compile-time diagnostic, not a step failing halfway through a run.
 // A `{{ }}` value is known only at run time, where the activity checks it the same way.
-import { AWS_SERVICES, findService, hasOperation, unknownServiceText, type AwsServiceTable } from '../../lang/aws-services';
+import { AWS_SERVICES, findOperation, findService, unknownServiceText, type AwsServiceTable } from '../../lang/aws-services';
 import { didYouMean } from '../../lang/suggest';
 import { sentence } from '../describe-pointer';
-import { error, joinPointer, type Finding } from '../finding';
+import { error, joinPointer, warning, type Finding } from '../finding';
 import { asString } from '../outline';
 import { stepLabel, type RuleContext } from './context';
 
@@ -28,7 +28,8 @@ export function checkAwsApi({ outline }: RuleContext, services: AwsServiceTable 
     const api = asString(step.inputs.Api);
     if (!isLiteral(api)) continue;
     const pointer = joinPointer(step.pointer, 'inputs', 'Api');
-    if (!hasOperation(found.service, api)) {
+    const operation = findOperation(found.service, api);
+    if (!operation) {
       findings.push(
         error(
           'unknown-api',
@@ -37,12 +38,25 @@ export function checkAwsApi({ outline }: RuleContext, services: AwsServiceTable 
           `Api is the operation's PascalCase name from AWS's API reference; lang/aws-services.json lists the ${found.service.operations.length} operations of ${found.name}.`,
         ),
       );
-    } else if (found.service.streamingOutput.includes(api)) {
+      continue;
+    }
+    if (!operation.exact) {
+      // SSM calls it anyway (boto3 turns every spelling into its method name): so does Drover.
+      findings.push(
+        warning(
+          'api-name-case',
+          pointer,
+          `${sentence(stepLabel(step))}: Api "${api}" is read as ${found.name}'s operation "${operation.name}".`,
+          `Write ${operation.name}, the operation's name in AWS's API reference.`,
+        ),
+      );
+    }
+    if (found.service.streamingOutput.includes(operation.name)) {
       findings.push(
         error(
           'streaming-api',
           pointer,
-          `${sentence(stepLabel(step))}: ${found.name} ${api} returns a stream, which an AWS API action cannot return (AWS refuses it too).`,
+          `${sentence(stepLabel(step))}: ${found.name} ${operation.name} returns a stream, which an AWS API action cannot return (AWS refuses it too).`,
           'Use aws:executeScript with boto3 to read a stream.',
         ),
       );

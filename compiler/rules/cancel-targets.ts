@@ -3,7 +3,7 @@
 // must be quick and not wait), and does not support onCancel on aws:loop (set it on the
 // steps inside) or on aws:updateVariable.
 import { ACTION_SPECS } from '../../schemas/runbook-actions';
-import { error, joinPointer, type Finding } from '../finding';
+import { error, joinPointer, warning, type Finding } from '../finding';
 import { stepTarget } from '../outline';
 import { stepLabel, type RuleContext } from './context';
 
@@ -19,7 +19,10 @@ export function checkCancelTargets({ outline, catalog }: RuleContext): Finding[]
     const pointer = joinPointer(step.pointer, 'onCancel');
     const unsupported = step.action === undefined ? undefined : NO_ON_CANCEL[step.action];
     if (unsupported) {
-      findings.push(error('unsupported-property', pointer, `${step.action} steps do not support onCancel (${stepLabel(step)}).`, `AWS rejects it: ${unsupported}.`));
+      // AWS's own runbooks set onCancel on aws:updateVariable and run: a warning there.
+      const report = step.action === 'aws:updateVariable' ? warning : error;
+      const why = step.action === 'aws:updateVariable' ? 'It has no effect' : 'AWS rejects it';
+      findings.push(report('unsupported-property', pointer, `${step.action} steps do not support onCancel (${stepLabel(step)}).`, `${why}: ${unsupported}.`));
       continue;
     }
     const target = stepTarget(step.raw.onCancel);

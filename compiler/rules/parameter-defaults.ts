@@ -46,6 +46,10 @@ export function checkParameterDefaults({ outline }: RuleContext): Finding[] {
 
 function defaultProblems(label: string, name: string, spec: ParameterSpec, raw: Json, pointer: string, constrained: boolean): Finding[] {
   const at = joinPointer(pointer, 'default');
+  // `default: null` (AWS-CreateWorkspace) is no default to AWS: the parameter must be given.
+  if (raw.default === null) {
+    return [warning('null-default', at, `The default of ${label} is null, which means no default: the parameter must be given.`, 'Remove the default, or give a value.')];
+  }
   const coerced = coerceParameter(spec, raw.default);
   if ('error' in coerced) {
     return [error('invalid-default', at, `The default of ${label} does not fit its type ${spec.type}: ${coerced.error}.`)];

@@ -7,9 +7,9 @@
 // leaves a reference to a skipped step unresolved rather than failing, and published
 // runbooks rely on outputs produced on one arm of a branch. A step reading its own output
 // is allowed only inside a loop (the previous pass's value); a loop's LoopCondition may read
-// the steps of its body, which run before it is evaluated.
+// the steps of its body, which run before it is evaluated. What it finds are warnings.
 import { referencesIn } from '../../lang/template';
-import { error, warning, type Finding } from '../finding';
+import { warning, type Finding } from '../finding';
 import { reachableFrom, type FlowGraph } from '../flow-graph';
 import { templateSites } from '../template-sites';
 import type { RuleContext } from './context';
@@ -23,7 +23,9 @@ export function checkReferenceOrder({ outline, graph }: RuleContext): Finding[] 
     if (site.step && (site.step.name === undefined || !live.has(site.step.name))) continue;
     for (const ref of referencesIn(site.text)) {
       if (ref.kind !== 'step' || !outline.byName.has(ref.step)) continue;
-      const report = site.lenient ? warning : error;
+      // Warnings only: AWS accepts such runbooks (some of its own have them) and leaves the
+      // reference unresolved when the step runs, and so does Drover.
+      const report = warning;
       const at = { needle: ref.raw };
       if (!site.step) {
         findings.push(

@@ -42,11 +42,15 @@ export async function runActivityAction(ip: Interpreter, step: PlanStep, attempt
     // An optional AutomationAssumeRole left empty means: the worker's own credentials.
     if (typeof role === 'string' && role && !role.includes('{{')) request.assumeRole = role;
   }
+  // A script attachment travels with the step that uses it (the plan carries it).
+  const attachment = typeof request.inputs.Attachment === 'string' ? ip.plan.attachments?.[request.inputs.Attachment] : undefined;
+  if (attachment) request.attachment = { name: request.inputs.Attachment as string, ...attachment };
   assertFits(request, 'inputs');
   const result = await scheduleActivity<ActionResult>(step.action, [request], {
     scheduleToCloseTimeout: timeoutS * 1000,
     heartbeatTimeout: info.heartbeatSeconds ? info.heartbeatSeconds * 1000 : undefined,
-    retry: TRANSIENT_RETRY,
+    // At most once (Lambda, webhooks): a crash fails the attempt instead of acting again.
+    retry: info.atMostOnce ? { ...TRANSIENT_RETRY, maximumAttempts: 1 } : TRANSIENT_RETRY,
     cancellationType: ActivityCancellationType.TRY_CANCEL,
     summary: `${step.name} (${step.action})${run > 1 ? ` run ${run}` : ''}${attempt > 1 ? ` attempt ${attempt}` : ''}`,
   });

@@ -1,7 +1,7 @@
 // aws:approve and aws:pause: the execution waits (status Waiting) for decisions that
 // arrive as Temporal Updates, so each decision is recorded in history with who made it,
 // and a decision that cannot apply is refused to the caller instead of being dropped.
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, patched, setHandler } from '@temporalio/workflow';
 import type { PlanStep } from '../../lang/plan';
 import type { Interpreter } from '../interpreter';
 import {
@@ -112,7 +112,17 @@ export class ApprovalDesk {
   }
 
   async approve(step: PlanStep): Promise<StepOutcome> {
-    const inputs = this.ip.inputsOf(step) as { Approvers?: unknown; MinRequiredApprovals?: unknown; Message?: unknown; NotificationArn?: unknown };
+    const inputs = this.ip.inputsOf(step) as { Approvers?: unknown; MinRequiredApprovals?: unknown; Message?: unknown; NotificationArn?: unknown; EnhancedApprovals?: unknown };
+    // Change Manager's form (AWS-HelloWorldChangeTemplate): EnhancedApprovals with
+    // {approver, type, minRequiredApprovals} entries and its own NotificationArn. Each
+    // entry is one approver whose approval is needed. Before this patch the step failed.
+    if (inputs.Approvers === undefined && inputs.EnhancedApprovals !== undefined && patched('drover-enhanced-approvals')) {
+      const enhanced = (typeof inputs.EnhancedApprovals === 'object' && inputs.EnhancedApprovals !== null ? inputs.EnhancedApprovals : {}) as { Approvers?: unknown; NotificationArn?: unknown };
+      const entries = Array.isArray(enhanced.Approvers) ? (enhanced.Approvers as unknown[]) : [];
+      inputs.Approvers = entries.map((e) => (typeof e === 'object' && e !== null ? (e as { approver?: unknown }).approver : e));
+      inputs.MinRequiredApprovals ??= entries.length || undefined;
+      inputs.NotificationArn ??= enhanced.NotificationArn;
+    }
     const approvers = (Array.isArray(inputs.Approvers) ? inputs.Approvers : [inputs.Approvers]).filter(
       (a): a is string => typeof a === 'string' && a.length > 0,
     );

@@ -9,7 +9,8 @@ export function runBranch(ip: Interpreter, step: PlanStep): Promise<StepOutcome>
   const inputs = ip.inputsOf(step) as { Choices: unknown[]; Default?: string };
   try {
     const chosen = chooseNextStep(inputs);
-    return Promise.resolve(chosen === undefined ? { kind: 'success', outputs: {} } : { kind: 'success', outputs: {}, next: chosen });
+    // AWS's branch step outputs the step it chose as NextStep (AWS's runbooks read it).
+    return Promise.resolve(chosen === undefined ? { kind: 'success', outputs: {} } : { kind: 'success', outputs: { NextStep: chosen }, next: chosen });
   } catch (err) {
     if (err instanceof ConditionError) throw new StepError(err.message, 'InvalidCondition');
     throw err;

@@ -33,10 +33,10 @@ export interface ApiCall {
 
 export async function callAwsApi(deps: ResolvedAwsDeps, req: ActionRequest, call: ApiCall): Promise<Record<string, unknown>> {
   const op = await resolveOperation(call.service, call.api);
-  const { request, problems } = shapeRequest(op.input, call.params);
+  const { request, problems } = op.input ? shapeRequest(op.input, call.params) : { request: { ...call.params }, problems: [] };
   if (problems.length) throw actionFailed(`${op.service} ${op.api}: the request does not fit the operation: ${problems.join('; ')}`);
   const key = idempotencyKey(req);
-  for (const member of idempotencyTokenMembers(op.input)) {
+  for (const member of op.input ? idempotencyTokenMembers(op.input) : []) {
     // The SDK would fill a random token, different on every retry.
     if (request[member] === undefined) request[member] = clientToken(key, `${op.service}.${op.api}.${member}`);
   }

@@ -2,7 +2,7 @@
 // client class and command, through lang/aws-services.json. Packages are imported on first
 // use, so a worker loads only the clients its runbooks call.
 import { NormalizedSchema } from '@smithy/core/schema';
-import { findService, hasOperation, unknownServiceText } from '../../../lang/aws-services';
+import { findOperation, findService, unknownServiceText } from '../../../lang/aws-services';
 import { didYouMean } from '../../../lang/suggest';
 import { actionFailed } from '../../errors';
 
@@ -21,8 +21,9 @@ export interface Operation {
   api: string;
   Client: SdkClientCtor;
   Command: SdkCommandCtor;
-  input: NormalizedSchema;
-  output: NormalizedSchema;
+  /** Absent for clients that predate the SDK's operation schemas: the request goes as written. */
+  input?: NormalizedSchema;
+  output?: NormalizedSchema;
 }
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
@@ -37,17 +38,20 @@ function loadPackage(pkg: string): Promise<Record<string, unknown>> {
 }
 
 /** The client and command for a Service and Api; a step failure naming what is wrong otherwise. */
-export async function resolveOperation(service: unknown, api: unknown): Promise<Operation> {
+export async function resolveOperation(service: unknown, apiName: unknown): Promise<Operation> {
   if (typeof service !== 'string' || !service.trim()) throw actionFailed(`Service must be a service name such as ec2; got ${JSON.stringify(service)}`);
-  if (typeof api !== 'string' || !api.trim()) throw actionFailed(`Api must be an operation name such as DescribeInstances; got ${JSON.stringify(api)}`);
+  if (typeof apiName !== 'string' || !apiName.trim()) throw actionFailed(`Api must be an operation name such as DescribeInstances; got ${JSON.stringify(apiName)}`);
   const found = findService(service);
   if (!found) {
     const { message, hint } = unknownServiceText(service);
     throw actionFailed(`${message} ${hint}`);
   }
-  if (!hasOperation(found.service, api)) {
-    throw actionFailed(`${found.name} has no operation "${api}".${didYouMean(api, found.service.operations)}`);
+  // Any case, or boto3's snake_case, as SSM accepts (the compiler warns).
+  const operation = findOperation(found.service, apiName);
+  if (!operation) {
+    throw actionFailed(`${found.name} has no operation "${apiName}".${didYouMean(apiName, found.service.operations)}`);
   }
+  const api = operation.name;
   if (found.service.streamingOutput.includes(api)) {
     throw actionFailed(`${found.name} ${api} returns a stream, which an AWS API action cannot return (AWS refuses it too); use aws:executeScript with boto3`);
   }
@@ -59,7 +63,7 @@ export async function resolveOperation(service: unknown, api: unknown): Promise<
     throw actionFailed(`${found.service.package} has no ${!Client ? found.service.client : `${api}Command`}: run npx tsx schemas/build-aws-services.ts`);
   }
   const schema = new Command({}).schema;
-  if (!Array.isArray(schema)) throw actionFailed(`${found.service.package} ${api}Command carries no operation schema; this SDK version is too old for Drover`);
+  if (!Array.isArray(schema)) return { service: found.name, api, Client, Command };
   return {
     service: found.name,
     api,

@@ -9,7 +9,12 @@ import { desiredValues, matchesDesired } from '../../../activities/aws/api/desir
 import { clientToken, withIdempotencyTags } from '../../../activities/aws/idempotency';
 import { pollInterval } from '../../../activities/aws/api/activities';
 
-const shape = async (service: string, api: string, params: Record<string, unknown>) => shapeRequest((await resolveOperation(service, api)).input, params);
+const inputOf = async (service: string, api: string) => {
+  const { input } = await resolveOperation(service, api);
+  if (!input) throw new Error(`${service} ${api} has no schema`);
+  return input;
+};
+const shape = async (service: string, api: string, params: Record<string, unknown>) => shapeRequest(await inputOf(service, api), params);
 
 describe('resolveOperation', () => {
   it('maps boto3 names onto the installed client and command', async () => {
@@ -17,8 +22,20 @@ describe('resolveOperation', () => {
     expect([op.service, op.api, op.Client.name, op.Command.name]).toEqual(['ec2', 'DescribeInstances', 'EC2Client', 'DescribeInstancesCommand']);
   });
 
+  it('finds an operation written in another case or in snake_case, as SSM does', async () => {
+    for (const api of ['rebootInstances', 'REBOOTINSTANCES', 'reboot_instances']) expect((await resolveOperation('ec2', api)).api).toBe('RebootInstances');
+    expect((await resolveOperation('iam', 'add_role_to_instance_profile')).Command.name).toBe('AddRoleToInstanceProfileCommand');
+  });
+
+  it('resolves boto3 aliases and clients published before operation schemas (requests go as written)', async () => {
+    expect((await resolveOperation('elbv2', 'DescribeLoadBalancers')).Client.name).toBe('ElasticLoadBalancingV2Client');
+    expect((await resolveOperation('autoscaling', 'DescribeAutoScalingGroups')).Client.name).toBe('AutoScalingClient');
+    const mwaa = await resolveOperation('mwaa', 'GetEnvironment');
+    expect([mwaa.Client.name, mwaa.input]).toEqual(['MWAAClient', undefined]);
+  });
+
   it.each([
-    ['lambda', 'Invoke', /Service "lambda" is not installed.*`npm i @aws-sdk\/client-lambda` adds it/],
+    ['pinpoint', 'GetApps', /Service "pinpoint" is not installed.*`npm i @aws-sdk\/client-pinpoint` adds it/],
     ['ec2', 'DescribeInstance', /ec2 has no operation "DescribeInstance"\. Did you mean "DescribeInstances"\?/],
     ['s3', 'GetObject', /s3 GetObject returns a stream/],
     [42, 'X', /Service must be a service name/],
@@ -66,8 +83,8 @@ describe('shapeRequest', () => {
   });
 
   it('finds the members that carry an idempotency token', async () => {
-    expect(idempotencyTokenMembers((await resolveOperation('ec2', 'RunInstances')).input)).toEqual(['ClientToken']);
-    expect(idempotencyTokenMembers((await resolveOperation('ec2', 'CreateSnapshot')).input)).toEqual([]);
+    expect(idempotencyTokenMembers(await inputOf('ec2', 'RunInstances'))).toEqual(['ClientToken']);
+    expect(idempotencyTokenMembers(await inputOf('ec2', 'CreateSnapshot'))).toEqual([]);
   });
 });
 

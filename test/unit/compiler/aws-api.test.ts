@@ -16,10 +16,10 @@ describe('aws-api rule', () => {
   });
 
   it('reports a service that is not installed at its value, with the package that adds it', () => {
-    const { diagnostics } = compile(step('aws:executeAwsApi', api('lambda', 'Invoke')));
+    const { diagnostics } = compile(step('aws:executeAwsApi', api('pinpoint', 'GetApps')));
     expect(at(diagnostics)).toEqual(['unknown-service@6:16']);
-    expect(diagnostics[0]!.message).toMatch(/^Step "call": Service "lambda" is not installed in this Drover; it calls cloudformation, .*, ec2, .* and sts\.$/);
-    expect(diagnostics[0]!.hint).toBe('`npm i @aws-sdk/client-lambda` adds it (then `npx tsx schemas/build-aws-services.ts`).');
+    expect(diagnostics[0]!.message).toMatch(/^Step "call": Service "pinpoint" is not installed in this Drover; it calls \d+ services/);
+    expect(diagnostics[0]!.hint).toBe('`npm i @aws-sdk/client-pinpoint` adds it (then `npx tsx schemas/build-aws-services.ts`).');
   });
 
   it('guesses a mistyped service', () => {
@@ -32,8 +32,21 @@ describe('aws-api rule', () => {
     const { diagnostics } = compile(step('aws:executeAwsApi', api('ec2', 'DescribeInstance')));
     expect(at(diagnostics)).toEqual(['unknown-api@7:12']);
     expect(diagnostics[0]!.message).toBe('Step "call": ec2 has no operation "DescribeInstance". Did you mean "DescribeInstances"?');
-    // boto3's method names are not operation names, but they are recognised.
-    expect(compile(step('aws:executeAwsApi', api('ec2', 'describe_instances'))).diagnostics[0]!.message).toMatch(/Did you mean "DescribeInstances"\?$/);
+  });
+
+  it('reads an Api in another case or in snake_case as SSM does, with a warning naming the operation', () => {
+    for (const name of ['rebootInstances', 'reboot_instances', 'REBOOTINSTANCES']) {
+      const { diagnostics, plan } = compile(step('aws:executeAwsApi', api('ec2', name)));
+      expect(plan).toBeDefined();
+      expect(at(diagnostics)).toEqual(['api-name-case@7:12']);
+      expect(diagnostics[0]!).toMatchObject({ severity: 'warning', message: `Step "call": Api "${name}" is read as ec2's operation "RebootInstances".` });
+    }
+  });
+
+  it('knows the services of AWS-published runbooks under boto3 names', () => {
+    for (const [service, operation] of [['elbv2', 'DescribeTargetHealth'], ['autoscaling', 'DescribeAutoScalingGroups'], ['docdb', 'DescribeDBClusters'], ['lambda', 'Invoke'], ['stepfunctions', 'StartExecution']]) {
+      expect(compile(step('aws:executeAwsApi', api(service!, operation!))).diagnostics).toEqual([]);
+    }
   });
 
   it('refuses operations that return a stream, as AWS does', () => {

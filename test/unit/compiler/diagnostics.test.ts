@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileRunbook } from '../../../compiler/index';
 import { BUILTIN_CATALOG } from '../../../lang/catalog';
-import { ALL_ACTIONS, at, compile } from './helpers';
+import { ALL_ACTIONS, at, compile, WITHOUT_LAMBDA } from './helpers';
 
 describe('compileRunbook diagnostics', () => {
   it('reports a YAML syntax error at its line and column, and nothing else', () => {
@@ -49,6 +49,20 @@ describe('compileRunbook diagnostics', () => {
     expect(at(diagnostics)).toEqual(['unknown-input@6:7']);
     expect(diagnostics[0]!.message).toBe('Action aws:sleep has no input "Duraton". Did you mean "Duration"?');
     expect(diagnostics[0]!.hint).toBe('Its inputs are Duration and Timestamp.');
+  });
+
+  it('warns of an input the action does not have and ignores it, as SSM does', () => {
+    const { diagnostics, plan } = compile(`
+      schemaVersion: '0.3'
+      mainSteps:
+        - name: wait
+          action: aws:pause
+          inputs:
+            Message: Check the replica, then resume
+    `);
+    expect(plan).toBeDefined();
+    expect(at(diagnostics)).toEqual(['unknown-input@6:7']);
+    expect(diagnostics[0]).toMatchObject({ severity: 'warning', message: 'Action aws:pause has no input "Message", so it is ignored.' });
   });
 
   it('reports a missing required input at the inputs key', () => {
@@ -215,7 +229,7 @@ describe('compileRunbook diagnostics', () => {
           action: aws:invokeLambdaFunction
           inputs:
             FunctionName: hello
-    `);
+    `, WITHOUT_LAMBDA);
     expect(at(diagnostics)).toEqual(['unsupported-action@4:13']);
     expect(diagnostics[0]!.message).toBe('Drover does not run aws:invokeLambdaFunction yet, so step "run" cannot run.');
     expect(plan).toBeUndefined();

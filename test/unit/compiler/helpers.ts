@@ -10,6 +10,9 @@ import { BUILTIN_CATALOG, type ActionCatalog } from '../../../lang/catalog';
 /** Every action of the schema treated as supported: for tests about the language, not the catalog. */
 export const ALL_ACTIONS: ActionCatalog = everySchemaActionCatalog();
 
+/** A build of Drover without aws:invokeLambdaFunction: for tests of what a catalog lacks (this build runs every schema action). */
+export const WITHOUT_LAMBDA: ActionCatalog = Object.fromEntries(Object.entries(BUILTIN_CATALOG).filter(([action]) => action !== 'aws:invokeLambdaFunction'));
+
 /** Removes the common indentation of a template literal and its first and last blank lines. */
 export function dedent(text: string): string {
   const lines = text.replace(/^\n/, '').replace(/\n\s*$/, '').split('\n');

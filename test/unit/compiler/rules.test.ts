@@ -17,7 +17,7 @@ import { checkStepTargets } from '../../../compiler/rules/step-targets';
 import { checkTimeouts } from '../../../compiler/rules/timeouts';
 import { checkUpdateVariable } from '../../../compiler/rules/update-variable';
 import { BUILTIN_CATALOG } from '../../../lang/catalog';
-import { ALL_ACTIONS, at, compile, found, runRule } from './helpers';
+import { ALL_ACTIONS, at, compile, found, runRule, WITHOUT_LAMBDA } from './helpers';
 
 describe('checkActions', () => {
   const doc = `
@@ -28,7 +28,7 @@ describe('checkActions', () => {
       - { name: d, action: custom:thing, inputs: {} }
   `;
   it('refuses schema actions the catalog lacks and actions nobody knows', () => {
-    expect(found(runRule(checkActions, doc, BUILTIN_CATALOG))).toEqual([
+    expect(found(runRule(checkActions, doc, WITHOUT_LAMBDA))).toEqual([
       'unsupported-action /mainSteps/0/action',
       'unknown-action /mainSteps/1/action',
       'unknown-action /mainSteps/3/action',
@@ -248,7 +248,7 @@ describe('checkReferences', () => {
           inputs: { Message: '{{ run.Anything }}' }
         - { name: run, action: aws:invokeLambdaFunction, inputs: { FunctionName: X } }
     `;
-    expect(check(doc, BUILTIN_CATALOG)).toEqual([]);
+    expect(check(doc, WITHOUT_LAMBDA)).toEqual([]);
     expect(found(check(doc, ALL_ACTIONS))).toEqual(['unknown-output /mainSteps/1/inputs/Message']);
   });
 
@@ -444,23 +444,25 @@ describe('checkSelectors', () => {
 });
 
 describe('checkScriptRuntime', () => {
-  it('runs Python only, and warns about Pythons AWS retired', () => {
+  it('runs Python and PowerShell, refuses runtimes AWS does not have, and warns about Pythons AWS retired', () => {
     const step = (name: string, runtime: string) =>
       `- { name: ${name}, action: aws:executeScript, inputs: { Runtime: '${runtime}', Handler: h, Script: x } }`;
     const findings = runRule(
       checkScriptRuntime,
       `
       mainSteps:
-        ${step('ps', 'PowerShell 7.4')}
+        ${step('js', 'nodejs18')}
         ${step('old', 'python3.7')}
         ${step('new', 'python3.11')}
+        ${step('ps', 'PowerShell 7.4')}
+        ${step('core', 'PowerShell Core 6.0')}
     `,
     );
     expect(findings.map((f) => `${f.severity} ${f.code} ${f.pointer}`)).toEqual([
       'error unsupported-runtime /mainSteps/0/inputs/Runtime',
       'warning retired-runtime /mainSteps/1/inputs/Runtime',
     ]);
-    expect(findings[0]!.message).toMatch(/Drover runs only Python runtimes/);
+    expect(findings[0]!.message).toMatch(/is not one AWS runs/);
   });
 });
 

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AWS_SERVICES_FILE, installedServices, renderAwsServices } from '../../../schemas/build-aws-services';
 import { AWS_SERVICES, findService, hasOperation, unknownServiceText } from '../../../lang/aws-services';
+import { PUBLISHED_RUNBOOK_SERVICES } from '../../../lang/published-runbook-services';
 
 describe('the table of AWS services', () => {
   it('is committed exactly as the installed clients produce it', async () => {
@@ -21,6 +22,10 @@ describe('the table of AWS services', () => {
     expect(AWS_SERVICES.available.stepfunctions).toBe('@aws-sdk/client-sfn');
   });
 
+  it('calls every service that AWS-published runbooks call, under boto3 names and aliases', () => {
+    for (const [name, pkg] of Object.entries(PUBLISHED_RUNBOOK_SERVICES)) expect(AWS_SERVICES.installed[name]?.package, name).toBe(pkg.package);
+  });
+
   it('finds services in any case and operations by their exact name', () => {
     expect(findService('EC2')?.name).toBe('ec2');
     expect(findService(' Ssm ')?.name).toBe('ssm');
@@ -31,7 +36,7 @@ describe('the table of AWS services', () => {
   });
 
   it('says which package adds a service that is not installed, and guesses typos', () => {
-    expect(unknownServiceText('lambda').hint).toBe('`npm i @aws-sdk/client-lambda` adds it (then `npx tsx schemas/build-aws-services.ts`).');
-    expect(unknownServiceText('ec3').message).toMatch(/^Service "ec3" is not installed in this Drover; it calls .*ec2.* and sts\. Did you mean "ec2"\?$/);
+    expect(unknownServiceText('pinpoint').hint).toBe('`npm i @aws-sdk/client-pinpoint` adds it (then `npx tsx schemas/build-aws-services.ts`).');
+    expect(unknownServiceText('ec3').message).toMatch(/^Service "ec3" is not installed in this Drover; it calls \d+ services \(.*lang\/aws-services\.json\)\. Did you mean "ec2"\?$/);
   });
 });
