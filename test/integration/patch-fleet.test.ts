@@ -208,7 +208,7 @@ describe('AWS-RunPatchBaseline on drover agents with isolated package roots', ()
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `sync/AWS:PatchSummary/resourcetype=ManagedInstanceInventory/${id('web-1')}.json` }));
     expect(JSON.parse(await object.Body!.transformToString())).toMatchObject({ ResourceId: id('web-1'), ComplianceStatus: 'COMPLIANT', MissingCount: 0, Operation: 'Scan', BaselineId: 'web', PatchGroup: GROUP });
     aws.destroy();
-  });
+  }, 300_000);
 });
 
 /** Puts a node back where it started: its packages downgraded, no reboot pending, no earlier failures. */
@@ -251,7 +251,7 @@ describe('patch-fleet.yaml', () => {
     ].sort());
     expect(rows.find((r) => r.nodeId === ids[0])!.reason).toMatch(/^SSM gave no patch states \(DescribeInstancePatchStates: /);
     aws.destroy();
-  });
+  }, 300_000);
 });
 
 describe('patch-fleet.yaml on drover agents', () => {
@@ -286,5 +286,5 @@ describe('patch-fleet.yaml on drover agents', () => {
     expect(installs.map((i) => i.instanceId)).toEqual([id('web-1'), id('web-3')]);
     const [a, b] = installs.map((i) => [Date.parse(i.record!.startTime!), Date.parse(i.record!.endTime!)] as const).sort((x, y) => x[0] - y[0]);
     expect(a![1]).toBeLessThanOrEqual(b![0]);
-  });
+  }, 300_000);
 });
