@@ -167,6 +167,8 @@ class WindowRun {
     });
     try {
       for (const group of priorityGroups(this.tasks.map((t) => ({ priority: t.task.priority, run: t })))) {
+        // The clock's timers fire later than a check: a start past the cutoff is caught here.
+        if (Date.now() >= this.cutoffAt) this.cutoffReached = true;
         if (this.cancelRequested || this.cutoffReached || this.ended) {
           for (const { run } of group) {
             if (this.cancelRequested) run.notStarted('CANCELLED', 'Not started: the window execution was cancelled.');
