@@ -19,6 +19,7 @@ import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-w
 import { canonicalJson } from '../compiler/hash';
 import { scheduleDefinition } from '../lang/schedule/definition';
 import { nextFireTimes } from '../lang/schedule/fire-times';
+import { rateAnchor } from '../lang/schedule/temporal-spec';
 import type { WindowPlan } from '../lang/windows/plan';
 import { substitutePseudo, TARGET_TYPE_INSTANCE } from '../lang/windows/pseudo-parameters';
 import { stableUuid } from '../lang/windows/stable-id';
@@ -194,13 +195,17 @@ export class WindowsClient {
     return this.client.schedule.getHandle(windowScheduleId(name));
   }
 
-  /** The schedules Drover owns (by id prefix and memo), described. */
+  /**
+   * The schedules of this Drover's windows, described: Drover's id prefix and memo, and an
+   * action on this client's task queue (another Drover on the same namespace keeps its own).
+   */
   async deployed(): Promise<Map<string, ScheduleDescription>> {
     const out = new Map<string, ScheduleDescription>();
     for await (const s of this.client.schedule.list()) {
       if (!s.scheduleId.startsWith(WINDOW_SCHEDULE_PREFIX) || s.memo?.drover !== WINDOW_SCHEDULE_MEMO.drover) continue;
       try {
-        out.set(s.scheduleId.slice(WINDOW_SCHEDULE_PREFIX.length), await this.client.schedule.getHandle(s.scheduleId).describe());
+        const d = await this.client.schedule.getHandle(s.scheduleId).describe();
+        if (d.action.taskQueue === this.taskQueue) out.set(s.scheduleId.slice(WINDOW_SCHEDULE_PREFIX.length), d);
       } catch (err) {
         // Listing is eventually consistent: one just deleted is gone.
         if (!(err instanceof ScheduleNotFoundError)) throw err;
@@ -231,14 +236,14 @@ export class WindowsClient {
       const d = deployed.get(w.name);
       const base = { name: w.name, scheduleId: windowScheduleId(w.name), window: w };
       if (!d) {
+        await this.assertFree(w.name);
         changes.push({ ...base, action: 'create', ...this.nextOf(w, now) });
         continue;
       }
       const before = WindowsClient.windowOf(d);
       const fields = before ? changedFields(before, w) : ['(not a Drover window plan)'];
       const spec = windowSpec(w.schedule, now, before?.schedule.expression === w.schedule.expression ? deployedAnchor(d.spec) : undefined);
-      if (fields.length === 0 && d.action.taskQueue === this.taskQueue && specKey(d.spec) !== specKey(spec)) fields.push('fire times');
-      if (d.action.taskQueue !== this.taskQueue) fields.push('task queue');
+      if (fields.length === 0 && specKey(d.spec) !== specKey(spec)) fields.push('fire times');
       changes.push({ ...base, action: fields.length ? 'update' : 'unchanged', ...(fields.length ? { fields } : {}), ...this.nextOf(w, now, deployedAnchor(d.spec)) });
     }
     const names = new Set(windows.map((w) => w.name));
@@ -248,8 +253,19 @@ export class WindowsClient {
     return changes;
   }
 
+  /** A window's schedule id held by something else (another task queue, not Drover's) is not taken over. */
+  private async assertFree(name: string): Promise<void> {
+    try {
+      const d = await this.handle(name).describe();
+      const whose = d.memo?.drover === WINDOW_SCHEDULE_MEMO.drover ? `the Drover on task queue ${d.action.taskQueue}` : 'something other than Drover';
+      throw new Error(`schedule ${windowScheduleId(name)} exists and belongs to ${whose}: rename the window, or remove that schedule`);
+    } catch (err) {
+      if (!(err instanceof ScheduleNotFoundError)) throw err;
+    }
+  }
+
   private nextOf(w: WindowPlan, now: Date, anchor?: Date): { next?: Date } {
-    const next = nextFireTimes(scheduleDefinition(w.schedule, anchor ?? now), new Date(now.getTime() - 1), 1)[0];
+    const next = nextFireTimes(scheduleDefinition(w.schedule, anchor ?? rateAnchor(now)), new Date(now.getTime() - 1), 1)[0];
     return next ? { next } : {};
   }
 
@@ -351,7 +367,7 @@ export class WindowsClient {
     const window = (d && WindowsClient.windowOf(d)) ?? plan;
     if (!window) throw new WindowNotFoundError(name);
     const anchor = d ? deployedAnchor(d.spec) : undefined;
-    const times = nextFireTimes(scheduleDefinition(window.schedule, anchor ?? now), new Date(now.getTime() - 1), count);
+    const times = nextFireTimes(scheduleDefinition(window.schedule, anchor ?? rateAnchor(now)), new Date(now.getTime() - 1), count);
     return { window, times, ...(d ? { temporal: d.info.nextActionTimes } : {}) };
   }
 
@@ -510,7 +526,7 @@ export class WindowsClient {
             }),
           )
         : '{}';
-      const rows = await commands.invocations(t.command.commandId).catch(() => []);
+      const rows = await commands.invocations(t.command.commandId, { details: true }).catch(() => []);
       invocations.set(
         t.taskExecutionId,
         rows.map((r) => ({

@@ -12,6 +12,17 @@ import { nextFireTimes, type ScheduleDefinition } from './fire-times';
 /** How many upcoming cron fire times the schedule holds. */
 export const ROLLING_ENTRIES = 50;
 
+/** Temporal's calendar specs take years 2000 to 2100 (SSM's cron goes to 2199). */
+export const LAST_CALENDAR_YEAR = 2100;
+
+/**
+ * rate() counts from its anchor; one taken from the clock (a window applied without a
+ * StartDate) is the next whole minute, which Temporal's interval phase (whole seconds) keeps.
+ */
+export function rateAnchor(now: Date): Date {
+  return new Date(Math.ceil(now.getTime() / 60_000) * 60_000);
+}
+
 export const MONTH_NAMES = ['JANUARY', 'FEBRUARY', 'MARCH', 'APRIL', 'MAY', 'JUNE', 'JULY', 'AUGUST', 'SEPTEMBER', 'OCTOBER', 'NOVEMBER', 'DECEMBER'] as const;
 
 export interface CalendarEntry {
@@ -64,7 +75,7 @@ export function temporalSpecOf(def: ScheduleDefinition, now: Date, entries = ROL
   const e = def.expression;
   const endAt = def.endDate ? new Date(def.endDate.getTime() - 1000) : undefined;
   if (e.kind === 'rate') {
-    const anchor = def.anchor ?? def.startDate ?? now;
+    const anchor = new Date(Math.floor((def.anchor ?? def.startDate ?? rateAnchor(now)).getTime() / 1000) * 1000);
     const startAt = new Date(Math.max(anchor.getTime(), def.startDate?.getTime() ?? -Infinity));
     return {
       intervals: [{ every: e.periodMs, offset: ((anchor.getTime() % e.periodMs) + e.periodMs) % e.periodMs }],
@@ -73,7 +84,7 @@ export function temporalSpecOf(def: ScheduleDefinition, now: Date, entries = ROL
       jitter: 0,
     };
   }
-  const times = nextFireTimes(def, new Date(now.getTime() - 1), e.kind === 'at' ? 1 : entries);
+  const times = nextFireTimes(def, new Date(now.getTime() - 1), e.kind === 'at' ? 1 : entries).filter((t) => t.getUTCFullYear() <= LAST_CALENDAR_YEAR);
   return {
     calendars: times.map((t) => ({ ...calendarEntry(t), comment: `${e.text}${def.timezone && def.timezone !== 'UTC' ? ` ${def.timezone}` : ''}${def.offsetDays ? ` +${def.offsetDays}d` : ''}` })),
     ...(def.startDate ? { startAt: def.startDate } : {}),
