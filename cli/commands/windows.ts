@@ -38,7 +38,7 @@ async function withClient<T>(fn: (c: WindowsClient) => Promise<T>): Promise<T> {
 export function bothZones(t: Date, zone: string | undefined): string {
   const utc = t.toISOString().replace('.000Z', 'Z');
   if (!zone || zone === 'UTC') return utc;
-  return `${DateTime.fromJSDate(t, { zone }).toFormat('yyyy-MM-dd HH:mm:ss ZZZZ')}  (${utc})`;
+  return `${DateTime.fromJSDate(t, { zone }).toFormat('yyyy-MM-dd HH:mm:ss ZZ')} ${zone}  (${utc})`;
 }
 
 function paint(status: string): string {
