@@ -13,6 +13,7 @@ import { findTool } from '../../devstack/tools';
 import type { WindowPlan } from '../../lang/windows/plan';
 import type { WindowExecutionState } from '../../workflows/window-contract';
 import { FIXTURE_RUNBOOKS, quietRuntime, REPO_RUNBOOKS, uniqueQueue } from '../helpers/env';
+import { eventually } from '../helpers/wait';
 
 let env: TestWorkflowEnvironment;
 let worker: Worker;
@@ -120,6 +121,22 @@ Tasks:${sleepTask('one-a', 1, 'PT1H')}${sleepTask('one-b', 1, 'PT2H')}${sleepTas
       [2, 3],
       [3, 3.5],
     ]);
+  });
+
+  it('cancelled while a task runs: that task finishes, no other starts, the window is CANCELLED', async () => {
+    const plan = await compile(`Name: cancelled-window
+Schedule: rate(1 day)
+Duration: 4
+Cutoff: 1
+Tasks:${sleepTask('running', 1, 'PT1H')}${sleepTask('waiting', 2, 'PT1M')}`);
+    const { workflowId } = await windows.start(plan, { nominalStartTime: await serverNow() });
+    // Time does not skip while nobody awaits the result: the hour waits for the cancel.
+    await eventually('the first task to run', () => windows.state(workflowId), (s) => s.tasks[0]!.status === 'IN_PROGRESS');
+    await windows.cancel(workflowId);
+    const s = await windows.result(workflowId);
+    expect([s.status, task(s, 'running').status, task(s, 'waiting').status]).toEqual(['CANCELLED', 'SUCCESS', 'CANCELLED']);
+    expect(task(s, 'waiting').statusDetails).toBe('Not started: the window execution was cancelled.');
+    expect(hoursAfter(s, task(s, 'running').endTime)).toBeCloseTo(1, 1);
   });
 
   it('a start later than the cutoff (a late catch-up) runs nothing and says so', async () => {

@@ -179,6 +179,22 @@ describe('drover windows apply', () => {
     ]);
   });
 
+  it('each execution renews the rolling fire times of its cron schedule', async () => {
+    const plan = await compile(`Name: ${name('hourly')}\nSchedule: cron(0 * ? * * *)\nDuration: 1\nCutoff: 0\n`);
+    // Applied three days ago: its 50 hourly fire times are all past, so the schedule would never fire again.
+    const then = new Date(Date.now() - 3 * 86_400_000);
+    await windows.apply(await windows.plan([plan], then), then);
+    created.add(windowScheduleId(plan.name));
+    expect((await windows.describe(plan.name)).info.nextActionTimes).toEqual([]);
+    const { workflowId } = await windows.run(plan.name);
+    expect((await windows.result(workflowId)).status).toBe('SUCCESS');
+    const d = await windows.describe(plan.name);
+    const ours = nextFireTimes(scheduleDefinition(plan.schedule), new Date(Date.now() - 1000), d.info.nextActionTimes.length);
+    expect(d.info.nextActionTimes.length).toBeGreaterThanOrEqual(5);
+    expect(d.info.nextActionTimes.map((t) => t.toISOString())).toEqual(ours.map((t) => t.toISOString()));
+    expect(d.spec.calendars).toHaveLength(50);
+  });
+
   it('refuses bad window files with positions, exit 1, and applies nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'drover-window-bad-'));
     writeFileSync(join(dir, 'good.yaml'), `Name: ${name('good')}\nSchedule: rate(1 day)\nDuration: 2\nCutoff: 1\n`);

@@ -181,6 +181,11 @@ export class TaskRun {
     const targets = await this.ctx.resolver.targetsOf(this.task);
     this.record.targets = targets.map((t) => t.nodeId);
     if (targets.length === 0) return;
+    if (this.stopped) {
+      // The clock stopped the task while its targets were being resolved: nothing is sent.
+      this.tally.stoppedByTime = targets.length;
+      return;
+    }
     const single = this.task.targets?.windowTargetIds?.length === 1 && !this.task.targets.instanceIds?.length ? this.task.targets.windowTargetIds[0] : undefined;
     const values = { ...this.pseudoBase(), TARGET_TYPE: TARGET_TYPE_INSTANCE, ...(single ? { WINDOW_TARGET_ID: single } : {}) };
     const commandId = stableUuid(this.record.taskExecutionId, 'command');
