@@ -316,6 +316,8 @@ export class TaskRun {
   }
 
   private async runbookInvocation(plan: Plan, invocationId: string, target: TaskTarget | undefined, given: Record<string, string[]>, inv: InvocationRecord): Promise<{ status: WindowStatus; statusDetails: string }> {
+    // The task's ServiceRoleArn is the role the runbook acts as, where the runbook takes one and the task does not set it.
+    if (this.task.serviceRoleArn && plan.parameters.AutomationAssumeRole && !given.AutomationAssumeRole) given = { ...given, AutomationAssumeRole: [this.task.serviceRoleArn] };
     const resolved = resolveParameters(plan.parameters, given);
     if (resolved.errors.length) return { status: 'FAILED', statusDetails: `InvalidParameters: ${resolved.errors.map((e) => e.message).join('; ')}` };
     const workflowId = runbookExecutionId(plan.name, invocationId);
