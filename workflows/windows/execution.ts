@@ -241,7 +241,7 @@ async function execute(input: WindowExecutionInput): Promise<WindowExecutionResu
         summary: 'renew the schedule’s fire times',
       }).catch((err) => log.warn('could not renew the schedule’s fire times', { scheduleId, error: String(err) }));
     }
-    const lock = await acquireWindowLock({ windowName: w.name, workflowId: info.workflowId, windowExecutionId: run.state.windowExecutionId });
+    const lock = await acquireWindowLock({ windowName: w.name, workflowId: info.workflowId, windowExecutionId: run.state.windowExecutionId, holdUntil: run.state.endOfWindow });
     if (!lock) {
       for (const t of run.tasks) t.notStarted('SKIPPED_OVERLAPPING', 'Not run: the previous execution of the window was still running.');
       run.state.endTime = new Date().toISOString();

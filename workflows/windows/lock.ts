@@ -24,13 +24,27 @@ export interface LockHolder {
   /** The execution holding the lock. */
   workflowId: string;
   windowExecutionId: string;
+  /** The end of the holder's window (ISO): the lock wakes then, and every hour after, until released. */
+  holdUntil?: string;
 }
 
-/** The lock itself: waits until its holder cancels it. */
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * The lock itself: waits until its holder cancels it. It wakes once just after its holder's
+ * window ended (and hourly after that, should the holder still be winding down), so that it
+ * never waits without a timer: Temporal's time-skipping test server would otherwise skip
+ * straight to the execution timeout while the release is on its way.
+ */
 export async function windowLockWorkflow(holder: LockHolder): Promise<void> {
-  setCurrentDetails(`Held by window execution ${holder?.windowExecutionId} (${holder?.workflowId}) of **${holder?.windowName}**.`);
+  setCurrentDetails(`Held by window execution ${holder?.windowExecutionId} (${holder?.workflowId}) of **${holder?.windowName}**${holder?.holdUntil ? `, whose window ends ${holder.holdUntil}` : ''}.`);
+  const end = holder?.holdUntil ? Date.parse(holder.holdUntil) : NaN;
   try {
-    await condition(() => false);
+    for (;;) {
+      const untilEnd = Number.isNaN(end) ? HOUR_MS : end + MINUTE_MS - Date.now();
+      await condition(() => false, untilEnd > 0 ? untilEnd : HOUR_MS);
+    }
   } catch (err) {
     if (isCancellation(err)) return;
     throw err;
