@@ -45,8 +45,10 @@ import { CommandClient } from './commands';
 import { taskQueue as defaultTaskQueue } from './config';
 import { connectTemporal } from './connect';
 import { visibilityLiteral } from './visibility';
+import type { SsmWindowExecution, WindowExecutionReport } from './window-shapes';
 
 export type { WindowExecutionState, TaskExecutionRecord, InvocationRecord } from '../workflows/window-contract';
+export { ssmInvocationIdentities, ssmTaskIdentities, ssmWindowExecution, type SsmInvocationIdentity, type SsmTaskIdentity, type SsmWindowExecution, type WindowExecutionReport } from './window-shapes';
 
 const HOUR_MS = 3_600_000;
 
@@ -87,50 +89,6 @@ export interface NextTimes {
   temporal?: Date[];
 }
 
-/** DescribeMaintenanceWindowExecutions' WindowExecution. */
-export interface SsmWindowExecution {
-  WindowId: string;
-  WindowExecutionId: string;
-  Status: string;
-  StatusDetails: string;
-  StartTime: string;
-  EndTime?: string;
-}
-
-/** DescribeMaintenanceWindowExecutionTasks' WindowExecutionTaskIdentity. */
-export interface SsmTaskIdentity {
-  WindowExecutionId: string;
-  TaskExecutionId: string;
-  Status: string;
-  StatusDetails: string;
-  StartTime?: string;
-  EndTime?: string;
-  TaskArn: string;
-  TaskType: string;
-}
-
-/** DescribeMaintenanceWindowExecutionTaskInvocations' WindowExecutionTaskInvocationIdentity. */
-export interface SsmInvocationIdentity {
-  WindowExecutionId: string;
-  TaskExecutionId: string;
-  InvocationId: string;
-  ExecutionId?: string;
-  TaskType: string;
-  Parameters: string;
-  Status: string;
-  StatusDetails: string;
-  StartTime?: string;
-  EndTime?: string;
-  OwnerInformation?: string;
-  WindowTargetId?: string;
-}
-
-export interface WindowExecutionReport {
-  state: WindowExecutionState;
-  /** Every task's invocations: those the window ran itself, and a task command's, one per target. */
-  invocations: Map<string, InvocationRecord[]>;
-}
-
 export class WindowNotFoundError extends Error {
   constructor(name: string) {
     super(`no maintenance window ${name} is applied (its schedule ${windowScheduleId(name)} does not exist); run drover windows apply first`);
@@ -162,8 +120,6 @@ function changedFields(before: WindowPlan, after: WindowPlan): string[] {
   const b = planFields(after);
   return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => canonicalJson(a[k]) !== canonicalJson(b[k])).sort();
 }
-
-const iso = (d: Date | string) => new Date(d).toISOString().replace('.000Z', 'Z');
 
 export class WindowsClient {
   constructor(
@@ -558,48 +514,3 @@ export class WindowsClient {
   }
 }
 
-/** GetMaintenanceWindowExecution. */
-export function ssmWindowExecution(s: WindowExecutionState): { WindowExecutionId: string; TaskIds: string[]; Status: string; StatusDetails: string; StartTime: string; EndTime?: string } {
-  return {
-    WindowExecutionId: s.windowExecutionId,
-    TaskIds: s.tasks.map((t) => t.taskExecutionId),
-    Status: s.status,
-    StatusDetails: s.statusDetails,
-    StartTime: s.startTime,
-    ...(s.endTime ? { EndTime: s.endTime } : {}),
-  };
-}
-
-export function ssmTaskIdentities(s: WindowExecutionState): SsmTaskIdentity[] {
-  return s.tasks.map((t) => ({
-    WindowExecutionId: s.windowExecutionId,
-    TaskExecutionId: t.taskExecutionId,
-    Status: t.status,
-    StatusDetails: t.statusDetails,
-    ...(t.startTime ? { StartTime: t.startTime } : {}),
-    ...(t.endTime ? { EndTime: t.endTime } : {}),
-    TaskArn: t.taskArn,
-    TaskType: t.taskType,
-  }));
-}
-
-export function ssmInvocationIdentities(r: WindowExecutionReport): SsmInvocationIdentity[] {
-  return r.state.tasks.flatMap((t) =>
-    (r.invocations.get(t.taskExecutionId) ?? []).map((i) => ({
-      WindowExecutionId: r.state.windowExecutionId,
-      TaskExecutionId: t.taskExecutionId,
-      InvocationId: i.invocationId,
-      ...(i.executionId ? { ExecutionId: i.executionId } : {}),
-      TaskType: t.taskType,
-      Parameters: i.parameters,
-      Status: i.status,
-      StatusDetails: i.statusDetails,
-      ...(i.startTime ? { StartTime: i.startTime } : {}),
-      ...(i.endTime ? { EndTime: i.endTime } : {}),
-      ...(i.ownerInformation ? { OwnerInformation: i.ownerInformation } : {}),
-      ...(i.windowTargetId ? { WindowTargetId: i.windowTargetId } : {}),
-    })),
-  );
-}
-
-export { iso as isoSeconds };
