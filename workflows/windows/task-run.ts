@@ -57,6 +57,9 @@ const message = (err: unknown): string => {
   return cause instanceof Error ? cause.message : String(cause);
 };
 
+/** Targets a task run per target (runbooks, or a command each) takes: their records stay well under Temporal's 2 MB payloads. */
+export const MAX_PER_TARGET = 1000;
+
 /** Why work was stopped by the clock. */
 type StopReason = 'cutoff' | 'end';
 
@@ -245,6 +248,7 @@ export class TaskRun {
     this.record.targets = targets.flatMap((t) => (t ? [t.nodeId] : []));
     const n = targets.length;
     if (n === 0) return;
+    if (n > MAX_PER_TARGET) throw new Error(`${n} targets: a task run per target takes at most ${MAX_PER_TARGET} (its invocations are kept in the window's state, under Temporal's payload limit)`);
     const limit = concurrencyLimit(rate('MaxConcurrency', task.maxConcurrency ?? '1'), n);
     const allowance = errorAllowance(rate('MaxErrors', task.maxErrors ?? '0'), n);
     let next = 0;
