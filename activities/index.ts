@@ -13,6 +13,7 @@ import { createPatchCompliance } from './patch/compliance';
 import { createExecuteScript } from './script/execute-script';
 import { createSupportActivities } from './support';
 import { logMessage } from './log';
+import { createWindowActivities } from './windows';
 
 export interface ActivityDeps {
   runbookDirs: readonly string[];
@@ -45,5 +46,6 @@ export function createActivities(deps: ActivityDeps): Record<string, ActivityFn>
     'drover:patchCompliance': createPatchCompliance({ clients: deps.aws?.clients ?? new AwsClients() }),
     [SUPPORT_ACTIVITIES.loadRunbook]: support.loadRunbook,
     [SUPPORT_ACTIVITIES.awsContext]: support.awsContext,
+    ...createWindowActivities(),
   };
 }

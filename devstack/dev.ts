@@ -65,6 +65,9 @@ export async function runDev(opts: DevOptions): Promise<void> {
     // `drover nodes` soon notices when it stops.
     installAgentRuntime(10);
     const { worker, close } = await createDroverWorker();
+    // The maintenance windows of ./windows (DROVER_WINDOWS) become Temporal Schedules.
+    const { applyWindowsAtStart } = await import('./windows');
+    const windowsLine = await applyWindowsAtStart();
     // This machine as a managed node, so the quick start can run a command on a real node.
     const agent = await createAgent({ stateDir: join(dir, 'agent') }).catch((e: Error) => {
       console.error(`drover dev: no local agent (${e.message})`);
@@ -79,6 +82,7 @@ export async function runDev(opts: DevOptions): Promise<void> {
         `  sandbox AWS  ${moto.endpoint}  (moto; demo fleet: ${fleet.join(', ')})`,
         `  worker       task queue ${worker.options.taskQueue}`,
         agent ? `  agent        node ${agent.nodeId}  (this machine; task queue ${agent.taskQueue})` : '  agent        none',
+        `  windows      ${windowsLine}`,
         ...(codecServer ? [`  payloads     ${describePayloadEncryption()}; the UI decrypts them through ${codecServer.url}`] : []),
         '',
         '  Next, in another terminal:',

@@ -116,8 +116,12 @@ export const SA_AGENT_VERSION = defineSearchAttributeKey('DroverAgentVersion', S
 /** Patch compliance (the `drover-patch/<id>` workflows, which also carry DroverNodeTags): COMPLIANT or NON_COMPLIANT. */
 export const SA_PATCH_COMPLIANCE = defineSearchAttributeKey('DroverPatchCompliance', SearchAttributeType.KEYWORD);
 
+/** Maintenance windows: the window's name on its schedule and executions; SSM's WindowExecutionId on each execution. */
+export const SA_WINDOW = defineSearchAttributeKey('DroverWindow', SearchAttributeType.KEYWORD);
+export const SA_WINDOW_EXECUTION_ID = defineSearchAttributeKey('DroverWindowExecutionId', SearchAttributeType.KEYWORD);
+
 /** Every search attribute Drover needs registered on the namespace. */
-export const SEARCH_ATTRIBUTES = [SA_RUNBOOK, SA_PLAN_HASH, SA_TRIGGER, SA_STATUS, SA_COMMAND_ID, SA_NODE_TAGS, SA_NODE_PLATFORM, SA_AGENT_VERSION, SA_PATCH_COMPLIANCE] as const;
+export const SEARCH_ATTRIBUTES = [SA_RUNBOOK, SA_PLAN_HASH, SA_TRIGGER, SA_STATUS, SA_COMMAND_ID, SA_NODE_TAGS, SA_NODE_PLATFORM, SA_AGENT_VERSION, SA_PATCH_COMPLIANCE, SA_WINDOW, SA_WINDOW_EXECUTION_ID] as const;
 
 export const DEFAULT_TASK_QUEUE = 'drover';
 

@@ -9,3 +9,6 @@ export { commandInvocationWorkflow as 'drover:commandInvocation' } from './run-c
 export { droverNode as 'drover:node' } from './node-registration';
 // Patch compliance: one long-lived workflow per node holding its latest patch state.
 export { patchStateWorkflow as 'drover:patchState' } from './patch-state';
+// Maintenance windows: one execution per fire time of a window's schedule, and its lock.
+export { windowExecutionWorkflow as 'drover:windowExecution' } from './windows/execution';
+export { windowLockWorkflow as 'drover:windowLock' } from './windows/lock';

@@ -5,6 +5,8 @@ import { BUILTIN_CATALOG } from '../../lang/catalog';
 import { loadAndCompileAny } from '../../compiler/command/load';
 import { baselineSetDiagnostics } from '../../compiler/baseline/load';
 import type { PatchBaseline } from '../../patch/baseline';
+import { windowSetDiagnostics } from '../../compiler/window/load';
+import type { WindowPlan } from '../../lang/windows/plan';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../../compiler/diagnostic';
 import { conformance, formatConformance } from '../../compiler/conformance';
 import { DEFAULT_RUN_PARAMETERS } from '../../devstack/conformance-parameters';
@@ -32,18 +34,22 @@ function expand(paths: string[]): string[] {
 export function registerValidateCommands(program: Command): void {
   program
     .command('validate')
-    .description('check runbooks, Command documents (told apart by schemaVersion) and patch baselines; print every problem as file:line:col')
-    .argument('<paths...>', 'runbook, Command document or patch baseline files, or folders')
+    .description('check runbooks, Command documents (told apart by schemaVersion), patch baselines and maintenance windows; print every problem as file:line:col')
+    .argument('<paths...>', 'runbook, Command document, patch baseline or maintenance window files, or folders')
     .option('--json', 'print diagnostics as JSON')
     .action(async (paths: string[], opts: { json?: boolean }) => {
       const all: Diagnostic[] = [];
       const files = expand(paths);
       const baselines: PatchBaseline[] = [];
+      const windows: WindowPlan[] = [];
       for (const file of files) {
         const compiled = await loadAndCompileAny(file, BUILTIN_CATALOG);
         all.push(...compiled.diagnostics);
         if (compiled.kind === 'baseline' && compiled.plan) baselines.push(compiled.plan);
+        if (compiled.kind === 'window' && compiled.plan) windows.push(compiled.plan);
       }
+      // Windows checked together: one per name.
+      all.push(...(await windowSetDiagnostics(windows)));
       // Baselines checked together: one per patch group and OS, one default per OS.
       all.push(...(await baselineSetDiagnostics(baselines)));
       if (opts.json) console.log(JSON.stringify({ files: files.length, diagnostics: all }, null, 2));

@@ -12,11 +12,15 @@ import { compileCommandDocument } from './index';
 import type { PatchBaseline } from '../../patch/baseline';
 import { isBaselineText } from '../baseline/detect';
 import { compileBaseline } from '../baseline/index';
+import type { WindowPlan } from '../../lang/windows/plan';
+import { isWindowText } from '../window/detect';
+import { loadWindowText } from '../window/load';
 
 export type AnyCompileResult =
   | { kind: 'runbook'; plan?: Plan; diagnostics: Diagnostic[] }
   | { kind: 'command'; plan?: CommandDocumentPlan; diagnostics: Diagnostic[] }
-  | { kind: 'baseline'; plan?: PatchBaseline; diagnostics: Diagnostic[] };
+  | { kind: 'baseline'; plan?: PatchBaseline; diagnostics: Diagnostic[] }
+  | { kind: 'window'; plan?: WindowPlan; diagnostics: Diagnostic[] };
 
 export async function loadAndCompileAny(path: string, catalog: ActionCatalog): Promise<AnyCompileResult> {
   const source = await readSource(path, 'the file');
@@ -26,5 +30,6 @@ export async function loadAndCompileAny(path: string, catalog: ActionCatalog): P
     const { baseline, diagnostics } = compileBaseline(text, path);
     return { kind: 'baseline', ...(baseline ? { plan: baseline } : {}), diagnostics };
   }
+  if (isWindowText(text)) return { kind: 'window', ...(await loadWindowText(text, path)) };
   return isCommandDocumentText(text) ? { kind: 'command', ...compileCommandDocument(text, path) } : { kind: 'runbook', ...compileRunbook(text, path, catalog) };
 }

@@ -53,6 +53,10 @@ const EXPECTED = [
   'node-registration.json',
   'patch-state.json',
   'patch-state-continued.json',
+  // a maintenance window execution (a command, runbooks per target, by priority), one skipped as overlapping, its lock
+  'window-execution.json',
+  'window-skipped.json',
+  'window-lock.json',
 ];
 
 describe('replay of recorded histories', () => {
