@@ -11,6 +11,7 @@ import { registerRunCommandCommands } from './commands/send-command';
 import { registerAgentCommands } from './commands/agent';
 import { registerPatchCommands } from './commands/patch';
 import { registerCodecServerCommand } from './commands/codec-server';
+import { registerEventCommands } from './commands/events';
 
 const program = new Command('drover')
   .description('Durable runbook automation: SSM Automation runbooks on Temporal')
@@ -26,6 +27,7 @@ registerRunCommandCommands(program);
 registerAgentCommands(program);
 registerPatchCommands(program);
 registerCodecServerCommand(program);
+registerEventCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -9,3 +9,7 @@ export { commandInvocationWorkflow as 'drover:commandInvocation' } from './run-c
 export { droverNode as 'drover:node' } from './node-registration';
 // Patch compliance: one long-lived workflow per node holding its latest patch state.
 export { patchStateWorkflow as 'drover:patchState' } from './patch-state';
+// Events: each rule's log of refused matches; Config remediation per resource, and per rule its ExecutionControls.
+export { eventLogWorkflow as 'drover:eventLog' } from './events/event-log';
+export { remediationWorkflow as 'drover:remediation' } from './events/remediation';
+export { remediationControlWorkflow as 'drover:remediationControl' } from './events/remediation-control';

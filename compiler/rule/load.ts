@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ActionCatalog } from '../../lang/catalog';
 import { BUILTIN_CATALOG } from '../../lang/catalog';
-import type { EventRule } from '../../lang/events/rule';
+import { automationInputProblem, type EventRule } from '../../lang/events/rule';
 import { resolveParameters } from '../../lang/parameters';
 import { findCommandDocumentFile } from '../command/find-document';
 import type { Diagnostic } from '../diagnostic';
@@ -17,7 +17,6 @@ import { defaultRunbookDirs, findRunbook } from '../find-runbook';
 import { loadAndCompile } from '../load';
 import { readSource } from '../read-source';
 import { compileRule, type RuleCompileResult } from './index';
-import { automationInputProblem } from './rules';
 
 const RULE_FILE = /\.(ya?ml|json)$/i;
 const REPO_RULES = fileURLToPath(new URL('../../rules', import.meta.url));

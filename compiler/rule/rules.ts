@@ -5,7 +5,7 @@
 import { compilePattern, MAX_PATTERN_LENGTH } from '../../lang/events/event-pattern';
 import { compileInputTransformer } from '../../lang/events/input-transformer';
 import { parseEventPath } from '../../lang/events/json-path';
-import { MAX_INPUT_LENGTH, parseTargetArn } from '../../lang/events/rule';
+import { automationInputProblem, MAX_INPUT_LENGTH, parseTargetArn } from '../../lang/events/rule';
 import { error, joinPointer, pointerSegments, warning, type Finding } from '../finding';
 import { asRecord, asString, type Json } from '../outline';
 
@@ -206,16 +206,6 @@ export const automationInput: RuleCheck = ({ targets }) =>
   });
 
 const AUTOMATION_INPUT_HINT = 'SSM Automation takes each parameter as a list of strings, e.g. {"InstanceIds": [<instance>]}.';
-
-/** Why a value is not StartAutomationExecution's Parameters (a map of lists of strings). */
-export function automationInputProblem(value: unknown): string | undefined {
-  const map = asRecord(value);
-  if (!map) return 'An Automation target’s input must be a JSON object of runbook parameters';
-  for (const [name, v] of Object.entries(map)) {
-    if (!Array.isArray(v) || v.some((s) => typeof s !== 'string')) return `Parameter ${name} must be a list of strings, as SSM Automation takes it`;
-  }
-  return undefined;
-}
 
 function insideQuotes(text: string, at: number): boolean {
   let inside = false;

@@ -72,3 +72,12 @@ export function ruleArn(rule: Pick<EventRule, 'name' | 'eventBusName'>, region: 
   const bus = rule.eventBusName === 'default' ? '' : `${rule.eventBusName}/`;
   return `arn:aws:events:${region}:${account}:rule/${bus}${rule.name}`;
 }
+
+/** Why a value is not StartAutomationExecution's Parameters (a map of lists of strings), or undefined. */
+export function automationInputProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'An Automation target’s input must be a JSON object of runbook parameters';
+  for (const [name, v] of Object.entries(value)) {
+    if (!Array.isArray(v) || v.some((s) => typeof s !== 'string')) return `Parameter ${name} must be a list of strings, as SSM Automation takes it`;
+  }
+  return undefined;
+}
