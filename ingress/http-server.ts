@@ -46,6 +46,7 @@ export async function startHttpIngress(opts: HttpIngressOptions): Promise<HttpIn
   let inFlight = 0;
   // The raw bytes: a signature is over the body as sent.
   app.addContentTypeParser(['application/json', 'application/cloudevents+json'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => {
     const err = Object.assign(new Error('send the event as application/json'), { statusCode: 415 });
     done(err, undefined);
