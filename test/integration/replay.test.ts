@@ -53,6 +53,11 @@ const EXPECTED = [
   'node-registration.json',
   'patch-state.json',
   'patch-state-continued.json',
+  // events: a rule's log (continue-as-new), remediation into an exception and again, under ExecutionControls (continue-as-new), its coordinator
+  'events-log.json',
+  'remediation-exception.json',
+  'remediation-controlled.json',
+  'remediation-control.json',
 ];
 
 describe('replay of recorded histories', () => {

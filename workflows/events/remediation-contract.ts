@@ -133,7 +133,7 @@ export const remediationStatusQuery = defineQuery<RemediationStatus>('drover.rem
 export const REMEDIATION_MEMO_KEY = 'remediation';
 export const REMEDIATION_ATTEMPTS_KEPT = 20;
 export const REMEDIATION_SEEN_KEPT = 100;
-/** An attempt costs about 15 history events: a run holds some 60 before it continues as new. */
+/** An attempt costs about 25 history events (28 with a retry timer): a run holds some 35 before it continues as new. */
 export const REMEDIATION_HISTORY_LIMIT = 1000;
 
 /**
