@@ -17,6 +17,7 @@ import { ec2StateChange, routerFor, ruleOf } from '../helpers/events';
 import { launchInstances } from '../helpers/aws';
 import { eventually } from '../helpers/wait';
 import { CommandClient } from '../../client/commands';
+import { droverEnv, runCli } from '../helpers/processes';
 
 const REPO_RULES = fileURLToPath(new URL('../../rules', import.meta.url));
 
@@ -195,5 +196,33 @@ describe('PutEvents and the events log', () => {
     const all = await listEventLog(stack.client.client, { limit: 500 });
     expect(all.entries.some((e) => e.executionId === executionId)).toBe(true);
     expect(all.entries.some((e) => e.outcome === 'refused' && e.rule === `refusing-${suffix}`)).toBe(true);
+  });
+});
+
+describe('the drover command', () => {
+  it('validate takes rules and remediations; events put starts, events log shows it', async () => {
+    const env = { ...droverEnv(stack.taskQueue), DROVER_RUNBOOKS: `${REPO_RUNBOOKS}:${FIXTURE_RUNBOOKS}` };
+    const valid = await runCli(['validate', 'rules/', 'remediations/'], env);
+    expect(valid.stderr).toContain('2 files checked: 0 errors, 0 warnings');
+    expect(valid.code).toBe(0);
+
+    const put = await runCli(['events', 'put', '--file', 'examples/events/put-events-ec2-stopped.json', '--json'], env);
+    expect(put.code, put.stderr).toBe(0);
+    const answer = JSON.parse(put.stdout) as { FailedEntryCount: number; Entries: { EventId: string }[]; deliveries: { matched: { status: string; executionId: string }[] }[] };
+    expect(answer.FailedEntryCount).toBe(0);
+    expect(answer.deliveries[0]!.matched[0]).toMatchObject({ status: 'started', executionId: expect.stringMatching(/^restart-if-tagged\//) });
+    const again = await runCli(['events', 'put', '--file', 'examples/events/put-events-ec2-stopped.json'], env);
+    expect(again.stdout).toContain(`already started ${answer.deliveries[0]!.matched[0]!.executionId}`);
+
+    const bad = await runCli(['events', 'put', '--file', 'examples/events/config-compliance-non-compliant.json'], { ...env, DROVER_REMEDIATIONS: '/nonexistent' });
+    expect(bad.code).toBe(0);
+    expect(bad.stdout).toContain('no rule matched');
+
+    const log = await eventually(
+      'the start in drover events log',
+      async () => JSON.parse((await runCli(['events', 'log', '--rule', 'ec2-stopped-autorestart', '--json', '--limit', '500'], env)).stdout) as { entries: { executionId?: string; eventId: string }[] },
+      (l) => l.entries.some((e) => e.executionId === answer.deliveries[0]!.matched[0]!.executionId),
+    );
+    expect(log.entries.find((e) => e.executionId === answer.deliveries[0]!.matched[0]!.executionId)!.eventId).toBe(answer.Entries[0]!.EventId);
   });
 });
