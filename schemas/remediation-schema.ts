@@ -67,7 +67,7 @@ export function buildRemediationSchema(): JsonSchema {
             additionalProperties: false,
             properties: {
               ConcurrentExecutionRatePercentage: { type: 'integer', minimum: 1, maximum: 100, description: 'Percent of this rule’s resources being remediated that may run at once (default 10).' },
-              ErrorPercentage: { type: 'integer', minimum: 1, maximum: 100, description: 'Percent of failures in a batch after which the rest of the batch is not started (default 10).' },
+              ErrorPercentage: { type: 'integer', minimum: 1, maximum: 100, description: 'Percent of failures in a batch allowed: past it, the rest of the batch is not started (default 50; 40 % of 10 resources stops at the fifth error).' },
             },
           },
         },

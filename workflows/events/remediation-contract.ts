@@ -181,9 +181,9 @@ export const configureControlSignal = defineSignal<[ControlInput['controls']]>('
 export const turnAnswerSignal = defineSignal<[TurnAnswer]>('drover.remediation.turn');
 export const controlStateQuery = defineQuery<ControlState & { limit: number }>('drover.remediation.control');
 
-/** Config's SSM controls default to 10 % each. */
+/** Config's defaults for SsmControls: 10 % at once, stop past 50 % errors. */
 export const DEFAULT_RATE_PERCENT = 10;
-export const DEFAULT_ERROR_PERCENT = 10;
+export const DEFAULT_ERROR_PERCENT = 50;
 
 /** How many of the batch may run at once: the percentage of the batch, at least one. */
 export function turnLimit(ratePercent: number, batchSize: number): number {
