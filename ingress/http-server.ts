@@ -1,4 +1,4 @@
-// `drover ingress http`: an HTTPS-or-HTTP endpoint for EventBridge API destinations (and any
+// `drover ingress http`: an HTTPS (or, behind a TLS proxy or on loopback, HTTP) endpoint for EventBridge API destinations (and any
 // sender of EventBridge events). POST /events with one event as JSON:
 //   202  the event is routed and every start it asked for is durable (the answer says what
 //        matched, started, was already started, or was refused and why);
@@ -28,6 +28,8 @@ export interface HttpIngressOptions {
   /** Requests handled at once before 429 (default 256). */
   maxInFlight?: number;
   defaults?: EventDefaults;
+  /** Serve HTTPS (API destinations require it): PEM certificate chain and key. */
+  tls?: { cert: Buffer; key: Buffer };
   /** Tests: called with every failure the sender is told to retry. */
   onRetryable?: (err: unknown) => void;
 }
@@ -41,7 +43,7 @@ export interface HttpIngress {
 class DeadlineError extends Error {}
 
 export async function startHttpIngress(opts: HttpIngressOptions): Promise<HttpIngress> {
-  const app = Fastify({ logger: false, bodyLimit: MAX_EVENT_BYTES + 1024 });
+  const app = (opts.tls ? Fastify({ logger: false, bodyLimit: MAX_EVENT_BYTES + 1024, https: opts.tls }) : Fastify({ logger: false, bodyLimit: MAX_EVENT_BYTES + 1024 })) as unknown as FastifyInstance;
   const maxInFlight = opts.maxInFlight ?? 256;
   let inFlight = 0;
   // The raw bytes: a signature is over the body as sent.

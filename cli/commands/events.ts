@@ -145,12 +145,16 @@ export function registerEventCommands(program: Command): void {
     .option('--require-signature', 'refuse requests without a valid x-drover-signature')
     .option('--replay-window <seconds>', 'how old a signed request may be', '300')
     .option('--event-bus <name>', 'the bus these events are on', 'default')
-    .action(async (opts: { host: string; port: string; apiKeyFile?: string; headerName: string; requireSignature?: boolean; replayWindow: string; eventBus: string }) => {
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (chain); API destinations need HTTPS')
+    .option('--tls-key <file>', 'the PEM key of --tls-cert')
+    .action(async (opts: { host: string; port: string; apiKeyFile?: string; headerName: string; requireSignature?: boolean; replayWindow: string; eventBus: string; tlsCert?: string; tlsKey?: string }) => {
+      if (!!opts.tlsCert !== !!opts.tlsKey) throw new CliError('--tls-cert and --tls-key go together', EXIT.usage);
       const keys = apiKeysFromEnv(opts.apiKeyFile);
       if (!keys.length) throw new CliError('no API keys: give --api-key-file, DROVER_INGRESS_API_KEY_FILE or DROVER_INGRESS_API_KEYS (id:secret,…)', EXIT.usage);
       const authenticator = new ApiKeyAuthenticator({ keys, headerName: opts.headerName, requireSignature: !!opts.requireSignature, replayWindowSeconds: Number(opts.replayWindow) });
       await withRouter(async (router) => {
-        const server = await startHttpIngress({ router, authenticator, host: opts.host, port: Number(opts.port), eventBusName: opts.eventBus });
+        const tls = opts.tlsCert && opts.tlsKey ? { cert: readFileSync(opts.tlsCert), key: readFileSync(opts.tlsKey) } : undefined;
+        const server = await startHttpIngress({ router, authenticator, host: opts.host, port: Number(opts.port), eventBusName: opts.eventBus, ...(tls ? { tls } : {}) });
         console.error(`drover ingress http: ${server.url} (${router.ruleCount} rules, ${keys.length} API key${keys.length === 1 ? '' : 's'}${opts.requireSignature ? ', signatures required' : ''})`);
         await untilSignal();
         await server.close();

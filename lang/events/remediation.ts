@@ -40,3 +40,31 @@ export function remediationParameters(config: Pick<RemediationConfig, 'parameter
   for (const [name, p] of Object.entries(config.parameters)) out[name] = 'resourceValue' in p ? [resourceId] : [...p.staticValues];
   return out;
 }
+
+/**
+ * Whether a payload is a configuration the remediation workflow can use (anyone who can reach
+ * Temporal can signal it; workflow code that trips over a malformed one would fail).
+ */
+export function isRemediationConfig(x: unknown): x is RemediationConfig {
+  if (typeof x !== 'object' || x === null) return false;
+  const c = x as Record<string, unknown>;
+  const params = c.parameters;
+  const validParams =
+    typeof params === 'object' &&
+    params !== null &&
+    Object.values(params).every((p) => {
+      if (typeof p !== 'object' || p === null) return false;
+      const v = p as Record<string, unknown>;
+      return v.resourceValue === 'RESOURCE_ID' || (Array.isArray(v.staticValues) && v.staticValues.every((s) => typeof s === 'string'));
+    });
+  return (
+    typeof c.configRuleName === 'string' &&
+    typeof c.targetId === 'string' &&
+    typeof c.automatic === 'boolean' &&
+    Number.isInteger(c.maximumAutomaticAttempts) &&
+    (c.maximumAutomaticAttempts as number) >= 1 &&
+    typeof c.retryAttemptSeconds === 'number' &&
+    (c.retryAttemptSeconds as number) >= 1 &&
+    validParams
+  );
+}

@@ -3,6 +3,11 @@
 // Temporal cannot confirm) and the SQS poller (moto's SQS; deleted only once the start is
 // durable; poison messages to the dead-letter queue with a reason).
 import { randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WorkflowNotFoundError, Client, Connection } from '@temporalio/client';
 import {
@@ -168,6 +173,28 @@ describe('HTTP ingress (EventBridge API destinations)', () => {
       expect(await exists(executionOf(e.id))).toBe(true);
     } finally {
       await brokenIngress.close();
+    }
+  });
+
+  it('serves HTTPS with a certificate (API destinations call HTTPS endpoints)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drover-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+    const tlsIngress = await startHttpIngress({ router, authenticator: new ApiKeyAuthenticator({ keys: KEYS }), tls: { cert: readFileSync(join(dir, 'cert.pem')), key: readFileSync(join(dir, 'key.pem')) } });
+    try {
+      expect(tlsIngress.url).toMatch(/^https:\/\//);
+      const e = event('tls');
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request(tlsIngress.url, { method: 'POST', ca: readFileSync(join(dir, 'cert.pem')), checkServerIdentity: () => undefined, headers: { 'content-type': 'application/json', 'x-api-key': KEYS[0]!.secret } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end(JSON.stringify(e));
+      });
+      expect(status).toBe(202);
+      expect(await exists(executionOf(e.id))).toBe(true);
+    } finally {
+      await tlsIngress.close();
     }
   });
 });

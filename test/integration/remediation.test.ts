@@ -11,7 +11,7 @@ import { RemediationClient } from '../../client/events/remediations';
 import { sandboxEc2 } from '../../devstack/sandbox';
 import type { RemediationConfig } from '../../lang/events/remediation';
 import { SA_TRIGGER } from '../../workflows/definitions';
-import { remediationWorkflowId, type RemediationStatus } from '../../workflows/events/remediation-contract';
+import { complianceSignal, remediationWorkflowId, startRemediationSignal, type RemediationStatus } from '../../workflows/events/remediation-contract';
 import { FIXTURE_RUNBOOKS, REPO_RUNBOOKS, startStack, type TestStack } from '../helpers/env';
 import { complianceChange, remediationOf, routerFor } from '../helpers/events';
 import { launchInstances } from '../helpers/aws';
@@ -131,6 +131,21 @@ describe('automatic remediation', () => {
     await router.deliver(complianceChange(c.configRuleName, id, 'NON_COMPLIANT'), { via: 'http' });
     const s = await eventually('NON_COMPLIANT recorded', () => status(remediations, c, id), (x) => x.compliance === 'NON_COMPLIANT');
     expect(s).toMatchObject({ totalAttempts: 0, exception: { createdBy: 'local:ops', message: 'legacy box' } });
+  });
+
+  it('ignores malformed signals (anyone who reaches Temporal can send them) and goes on', async () => {
+    const c = config('robust', 'Automatic: false', 'remediation-sleep');
+    const { router, remediations } = clientFor([c]);
+    const id = `i-0${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+    await router.deliver(complianceChange(c.configRuleName, id, 'NON_COMPLIANT'), { via: 'http' });
+    await eventually('NON_COMPLIANT recorded', () => status(remediations, c, id), (s) => s.compliance === 'NON_COMPLIANT');
+    const handle = stack.client.client.workflow.getHandle(remediationWorkflowId(c.configRuleName, id));
+    await handle.signal(complianceSignal, { eventId: 'x', compliance: 'COMPLIANT', evaluatedAt: new Date().toISOString(), config: { configRuleName: c.configRuleName } } as never);
+    await handle.signal(startRemediationSignal, { requestId: 'y', by: 'mallory' } as never);
+    await remediations.start(c.configRuleName, [id], { by: 'local:ops' });
+    const done = await eventually('SUCCEEDED', () => status(remediations, c, id), (s) => s.state === 'SUCCEEDED', 60_000);
+    expect(done).toMatchObject({ compliance: 'NON_COMPLIANT', totalAttempts: 1 });
+    expect((await handle.describe()).status.name).toBe('RUNNING');
   });
 });
 

@@ -22,7 +22,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { remediationParameters, type RemediationConfig } from '../../lang/events/remediation';
+import { isRemediationConfig, remediationParameters, type RemediationConfig } from '../../lang/events/remediation';
 import { resolveParameters } from '../../lang/parameters';
 import { loadRunbook } from '../actions/activity';
 import { SA_PLAN_HASH, SA_RUNBOOK, SA_STATUS, SA_TRIGGER, type ExecutionInput, type ExecutionResult } from '../definitions';
@@ -73,7 +73,7 @@ class Remediation {
   private publishedStatus: string | undefined;
 
   constructor(private readonly input: RemediationInput) {
-    if (!input || typeof input.configRuleName !== 'string' || typeof input.resourceId !== 'string' || !input.config) {
+    if (!input || typeof input.configRuleName !== 'string' || typeof input.resourceId !== 'string' || !isRemediationConfig(input.config)) {
       throw ApplicationFailure.nonRetryable('a remediation needs configRuleName, resourceId and config', 'DroverInvalidRemediation');
     }
     const carry = input.carry;
@@ -127,7 +127,7 @@ class Remediation {
 
   private installHandlers(): void {
     setHandler(complianceSignal, (c) => {
-      if (!c || typeof c.eventId !== 'string' || !c.config) return log.warn('ignored a malformed compliance change');
+      if (!c || typeof c.eventId !== 'string' || typeof c.evaluatedAt !== 'string' || !isRemediationConfig(c.config)) return log.warn('ignored a malformed compliance change');
       if (this.seen(this.seenEvents, c.eventId)) return;
       this.config = c.config;
       this.status.automatic = c.config.automatic;
@@ -146,7 +146,7 @@ class Remediation {
       this.publish();
     });
     setHandler(startRemediationSignal, (r) => {
-      if (!r || typeof r.requestId !== 'string' || !r.config) return log.warn('ignored a malformed remediation request');
+      if (!r || typeof r.requestId !== 'string' || !isRemediationConfig(r.config)) return log.warn('ignored a malformed remediation request');
       if (this.seen(this.seenRequests, r.requestId)) return;
       this.config = r.config;
       this.status.runbook = r.config.targetId;
@@ -154,7 +154,7 @@ class Remediation {
       this.manual = r;
     });
     setHandler(putExceptionSignal, (r) => {
-      if (!r || typeof r.requestId !== 'string') return log.warn('ignored a malformed exception request');
+      if (!r || typeof r.requestId !== 'string' || (r.config !== undefined && !isRemediationConfig(r.config))) return log.warn('ignored a malformed exception request');
       if (this.seen(this.seenRequests, r.requestId)) return;
       if (r.config) this.config = r.config;
       if (r.resourceType) this.status.resourceType = r.resourceType;
