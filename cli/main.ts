@@ -12,6 +12,7 @@ import { registerAgentCommands } from './commands/agent';
 import { registerPatchCommands } from './commands/patch';
 import { registerCodecServerCommand } from './commands/codec-server';
 import { registerWindowCommands } from './commands/windows';
+import { registerEventCommands } from './commands/events';
 
 const program = new Command('drover')
   .description('Durable runbook automation: SSM Automation runbooks on Temporal')
@@ -28,6 +29,7 @@ registerAgentCommands(program);
 registerPatchCommands(program);
 registerCodecServerCommand(program);
 registerWindowCommands(program);
+registerEventCommands(program);
 
 try {
   await program.parseAsync(process.argv);

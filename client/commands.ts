@@ -81,6 +81,8 @@ export interface SendCommandOptions extends OutputDestination {
   taskQueue?: string;
   /** Tuning: events in one run of the command's workflow before it continues as new (default 4,000). */
   continueAsNewAfterEvents?: number;
+  /** More memo fields (the event that started it, …). */
+  memo?: Record<string, unknown>;
 }
 
 /** One row of ListCommands. */
@@ -229,7 +231,7 @@ export class CommandClient {
         workflowId: commandId,
         taskQueue: opts.taskQueue ?? this.options.taskQueue ?? defaultTaskQueue(),
         args: [input],
-        memo: commandMemo(input),
+        memo: { ...opts.memo, ...commandMemo(input) },
         typedSearchAttributes: indexed
           ? [
               { key: SA_COMMAND_ID, value: commandId },

@@ -73,6 +73,8 @@ export interface StartOptions {
   trigger?: string;
   notifyTopicArn?: string;
   taskQueue?: string;
+  /** More memo fields (the event that started it, …), beside the parameters. */
+  memo?: Record<string, unknown>;
 }
 
 export interface StartedExecution {
@@ -157,7 +159,7 @@ export class DroverClient {
         workflowId: id,
         taskQueue: opts.taskQueue ?? this.options.taskQueue ?? defaultTaskQueue(),
         args: [input],
-        memo: { parameters: Object.fromEntries(Object.entries(resolved.values).filter(([k]) => !plan.parameters[k]?.secret)) },
+        memo: { ...opts.memo, parameters: Object.fromEntries(Object.entries(resolved.values).filter(([k]) => !plan.parameters[k]?.secret)) },
         typedSearchAttributes:
           this.options.searchAttributes === false
             ? []

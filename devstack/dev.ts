@@ -17,6 +17,8 @@ export interface DevOptions {
   motoPort: number;
   /** The codec server's port, when payloads are encrypted (DROVER_PAYLOAD_KEYS). */
   codecPort?: number;
+  /** The event ingress's port (HTTP, loopback; default 8787). */
+  ingressPort?: number;
 }
 
 export async function runDev(opts: DevOptions): Promise<void> {
@@ -25,6 +27,8 @@ export async function runDev(opts: DevOptions): Promise<void> {
   const codecPort = opts.codecPort ?? DEFAULT_CODEC_PORT;
   const ports: Array<readonly [string, number]> = [['Temporal', opts.port], ['the Temporal UI', opts.uiPort], ['moto', opts.motoPort]];
   if (codec) ports.push(['the codec server', codecPort]);
+  const ingressPort = opts.ingressPort ?? 8787;
+  ports.push(['the event ingress', ingressPort]);
   for (const [what, port] of ports) {
     if (await isPortOpen(port)) {
       throw new Error(`port ${port} (for ${what}) is in use: is another \`drover dev\` running? Choose other ports with --port/--ui-port/--moto-port/--codec-port`);
@@ -73,6 +77,12 @@ export async function runDev(opts: DevOptions): Promise<void> {
       console.error(`drover dev: no local agent (${e.message})`);
       return undefined;
     });
+    // Events start work: the repository's rules and remediations, over HTTP on loopback.
+    const { startDevIngress } = await import('./dev-ingress');
+    const ingress = await startDevIngress(ingressPort, join(dir, 'ingress-api-keys')).catch((e: Error) => {
+      console.error(`drover dev: no event ingress (${e.message})`);
+      return undefined;
+    });
     const addressHint = server.address === '127.0.0.1:7233' ? '' : `TEMPORAL_ADDRESS=${server.address} `;
     console.error(
       [
@@ -84,11 +94,13 @@ export async function runDev(opts: DevOptions): Promise<void> {
         agent ? `  agent        node ${agent.nodeId}  (this machine; task queue ${agent.taskQueue})` : '  agent        none',
         `  windows      ${windowsLine}`,
         ...(codecServer ? [`  payloads     ${describePayloadEncryption()}; the UI decrypts them through ${codecServer.url}`] : []),
+        ingress ? `  events       ${ingress.url}  (${ingress.rules} rule${ingress.rules === 1 ? '' : 's'}; API key ${ingress.keyFile ? `in ${ingress.keyFile}` : 'from DROVER_INGRESS_API_KEYS'})` : '  events       no ingress',
         '',
         '  Next, in another terminal:',
         `    ${addressHint}npx drover run runbooks/hello.yaml -p Name=world --wait`,
         `    ${addressHint}npx drover validate runbooks/`,
         `    ${addressHint}npx drover nodes`,
+        `    ${addressHint}npx drover events put --file examples/events/put-events-ec2-stopped.json`,
         '',
         '  Ctrl-C stops everything.',
         '',
@@ -97,6 +109,7 @@ export async function runDev(opts: DevOptions): Promise<void> {
     try {
       await Promise.all([worker.run(), agent?.run()]);
     } finally {
+      await ingress?.close();
       await close();
     }
   } finally {

@@ -6,11 +6,13 @@ export interface DemoInstance {
   name: string;
   role: string;
   environment: string;
+  /** More tags (web-2 restarts itself when it stops: rules/ec2-stopped-autorestart.yaml). */
+  tags?: Record<string, string>;
 }
 
 export const DEMO_FLEET: readonly DemoInstance[] = [
   { name: 'web-1', role: 'web', environment: 'dev' },
-  { name: 'web-2', role: 'web', environment: 'dev' },
+  { name: 'web-2', role: 'web', environment: 'dev', tags: { AutoRestart: 'true' } },
   { name: 'db-1', role: 'db', environment: 'dev' },
 ];
 
@@ -39,6 +41,7 @@ export async function seedSandbox(endpoint: string): Promise<string[]> {
         { Key: 'role', Value: m.role },
         { Key: 'Environment', Value: m.environment },
         { Key: 'drover:demo', Value: 'true' },
+        ...Object.entries(m.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
       ];
       const r = await ec2.send(
         new RunInstancesCommand({

@@ -12,3 +12,7 @@ export { patchStateWorkflow as 'drover:patchState' } from './patch-state';
 // Maintenance windows: one execution per fire time of a window's schedule, and its lock.
 export { windowExecutionWorkflow as 'drover:windowExecution' } from './windows/execution';
 export { windowLockWorkflow as 'drover:windowLock' } from './windows/lock';
+// Events: each rule's log of refused matches; Config remediation per resource, and per rule its ExecutionControls.
+export { eventLogWorkflow as 'drover:eventLog' } from './events/event-log';
+export { remediationWorkflow as 'drover:remediation' } from './events/remediation';
+export { remediationControlWorkflow as 'drover:remediationControl' } from './events/remediation-control';

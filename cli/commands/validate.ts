@@ -7,6 +7,10 @@ import { baselineSetDiagnostics } from '../../compiler/baseline/load';
 import type { PatchBaseline } from '../../patch/baseline';
 import { windowSetDiagnostics } from '../../compiler/window/load';
 import type { WindowPlan } from '../../lang/windows/plan';
+import { ruleSetDiagnostics } from '../../compiler/rule/load';
+import { remediationSetDiagnostics } from '../../compiler/remediation/load';
+import type { EventRule } from '../../lang/events/rule';
+import type { RemediationConfig } from '../../lang/events/remediation';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../../compiler/diagnostic';
 import { conformance, formatConformance } from '../../compiler/conformance';
 import { DEFAULT_RUN_PARAMETERS } from '../../devstack/conformance-parameters';
@@ -34,24 +38,28 @@ function expand(paths: string[]): string[] {
 export function registerValidateCommands(program: Command): void {
   program
     .command('validate')
-    .description('check runbooks, Command documents (told apart by schemaVersion), patch baselines and maintenance windows; print every problem as file:line:col')
-    .argument('<paths...>', 'runbook, Command document, patch baseline or maintenance window files, or folders')
+    .description('check runbooks, Command documents (told apart by schemaVersion), patch baselines, maintenance windows, event rules and remediation configurations; print every problem as file:line:col')
+    .argument('<paths...>', 'runbook, Command document, patch baseline, maintenance window, event rule or remediation files, or folders')
     .option('--json', 'print diagnostics as JSON')
     .action(async (paths: string[], opts: { json?: boolean }) => {
       const all: Diagnostic[] = [];
       const files = expand(paths);
       const baselines: PatchBaseline[] = [];
       const windows: WindowPlan[] = [];
+      const rules: EventRule[] = [];
+      const remediations: RemediationConfig[] = [];
       for (const file of files) {
         const compiled = await loadAndCompileAny(file, BUILTIN_CATALOG);
         all.push(...compiled.diagnostics);
         if (compiled.kind === 'baseline' && compiled.plan) baselines.push(compiled.plan);
         if (compiled.kind === 'window' && compiled.plan) windows.push(compiled.plan);
+        if (compiled.kind === 'rule' && compiled.plan) rules.push(compiled.plan);
+        if (compiled.kind === 'remediation' && compiled.plan) remediations.push(compiled.plan);
       }
       // Windows checked together: one per name.
       all.push(...(await windowSetDiagnostics(windows)));
-      // Baselines checked together: one per patch group and OS, one default per OS.
-      all.push(...(await baselineSetDiagnostics(baselines)));
+      // Baselines checked together: one per patch group and OS, one default per OS; rules and remediations: unique names.
+      all.push(...(await baselineSetDiagnostics(baselines)), ...(await ruleSetDiagnostics(rules)), ...(await remediationSetDiagnostics(remediations)));
       if (opts.json) console.log(JSON.stringify({ files: files.length, diagnostics: all }, null, 2));
       else {
         for (const d of all) console.error(formatDiagnostic(d));

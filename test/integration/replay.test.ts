@@ -57,6 +57,11 @@ const EXPECTED = [
   'window-execution.json',
   'window-skipped.json',
   'window-lock.json',
+  // events: a rule's log (continue-as-new), remediation into an exception and again, under ExecutionControls (continue-as-new), its coordinator
+  'events-log.json',
+  'remediation-exception.json',
+  'remediation-controlled.json',
+  'remediation-control.json',
 ];
 
 describe('replay of recorded histories', () => {
